@@ -1,0 +1,105 @@
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+import { env } from "@/lib/env";
+
+/** One type for both drivers; a transaction is a Db too. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+type Opened = { db: Db; close: () => Promise<void>; dialect: "pglite" | "postgres" };
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+// Next bundles routes separately; a global keeps one database per process (and PGlite allows
+// only one opener of its data folder).
+const holder = globalThis as typeof globalThis & { __cartbackDb?: Promise<Opened> };
+
+export function getDb(): Promise<Db> {
+  return opened().then((o) => o.db);
+}
+
+export function opened(): Promise<Opened> {
+  if (!holder.__cartbackDb) {
+    holder.__cartbackDb = open().catch((error) => {
+      holder.__cartbackDb = undefined;
+      throw error;
+    });
+  }
+  return holder.__cartbackDb;
+}
+
+/** Tests and scripts hand in a database they opened themselves. */
+export function setDb(db: Opened | undefined): void {
+  holder.__cartbackDb = db ? Promise.resolve(db) : undefined;
+}
+
+export async function closeDb(): Promise<void> {
+  const current = holder.__cartbackDb;
+  holder.__cartbackDb = undefined;
+  if (current) await (await current).close();
+}
+
+async function open(): Promise<Opened> {
+  const { DATABASE_URL, PGLITE_DIR } = env();
+  return DATABASE_URL ? openPostgres(DATABASE_URL) : openPglite(PGLITE_DIR);
+}
+
+export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<Opened> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  if (options.migrate ?? true) await migratePostgres(url);
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, dialect: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+async function migratePostgres(url: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  // Several instances may start at once: one migrates while the others wait on the lock,
+  // held by the single connection of this client.
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(727274)`;
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+export async function openPglite(dir: string): Promise<Opened> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const lockfile = await import("proper-lockfile");
+  const folder = path.resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(folder, { stale: 15_000, update: 5_000, realpath: false });
+  } catch {
+    throw new Error(
+      `The embedded database in ${folder} is open in another process (one process per data folder). ` +
+        "Stop the app first, or go through the app's API.",
+    );
+  }
+  const client = await PGlite.create(folder);
+  const db = drizzle(client, { schema }) as unknown as Db;
+  await migratePglite(db);
+  return {
+    db,
+    dialect: "pglite",
+    close: async () => {
+      await client.close();
+      await release();
+    },
+  };
+}
+
+export async function migratePglite(db: Db): Promise<void> {
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  await migrate(db as never, { migrationsFolder: MIGRATIONS });
+}
+
+export { schema };

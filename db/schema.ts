@@ -1,0 +1,225 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const money = (name: string) => bigint(name, { mode: "bigint" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+
+export const businesses = pgTable("businesses", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  defaultCurrency: text("default_currency").notNull().default("USD"),
+  linkTtlHours: integer("link_ttl_hours").notNull().default(168),
+  abandonAfterMinutes: integer("abandon_after_minutes").notNull().default(60),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown so staff can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key; keys are 256-bit random, so a fast hash is enough. */
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash_idx").on(t.keyHash), index("api_keys_business_idx").on(t.businessId)],
+);
+
+export const customers = pgTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    /** Trimmed and lowercased, so one person is one customer. */
+    email: text("email").notNull(),
+    name: text("name"),
+    phone: text("phone"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("customers_business_email_idx").on(t.businessId, t.email)],
+);
+
+export const CART_STATUSES = ["active", "abandoned", "recovered", "expired"] as const;
+export type CartStatus = (typeof CART_STATUSES)[number];
+
+export const carts = pgTable(
+  "carts",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    /** Where the cart came from: the tracker API, a Torque checkout session, a Twig order. */
+    source: text("source").notNull().default("api"),
+    status: text("status").$type<CartStatus>().notNull(),
+    currency: text("currency").notNull(),
+    totalMinor: money("total_minor").notNull(),
+    itemCount: integer("item_count").notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    abandonedAt: ts("abandoned_at"),
+    recoveredAt: ts("recovered_at"),
+    expiredAt: ts("expired_at"),
+    /** What was actually paid, in the payment's currency (normally the cart's). */
+    recoveredAmountMinor: money("recovered_amount_minor"),
+    /** How the cart was recovered: link (customer paid through a recovery link), manual (staff). */
+    recoveryChannel: text("recovery_channel"),
+  },
+  (t) => [
+    check("carts_status_check", sql`${t.status} in ('active', 'abandoned', 'recovered', 'expired')`),
+    index("carts_list_idx").on(t.businessId, t.createdAt.desc(), t.id.desc()),
+    index("carts_status_list_idx").on(t.businessId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("carts_abandoned_at_idx")
+      .on(t.businessId, t.abandonedAt)
+      .where(sql`${t.abandonedAt} is not null`),
+    index("carts_recovered_at_idx")
+      .on(t.businessId, t.recoveredAt)
+      .where(sql`${t.recoveredAt} is not null`),
+    index("carts_customer_idx").on(t.customerId),
+  ],
+);
+
+export const cartItems = pgTable(
+  "cart_items",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").notNull().references(() => carts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    productId: text("product_id"),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPriceMinor: money("unit_price_minor").notNull(),
+    imageUrl: text("image_url"),
+  },
+  (t) => [
+    uniqueIndex("cart_items_cart_position_idx").on(t.cartId, t.position),
+    check("cart_items_quantity_check", sql`${t.quantity} > 0`),
+    check("cart_items_price_check", sql`${t.unitPriceMinor} >= 0`),
+  ],
+);
+
+export const recoveryLinks = pgTable(
+  "recovery_links",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").notNull().references(() => carts.id, { onDelete: "cascade" }),
+    /** Unguessable; the link is /r/{token}. Kept readable so staff can copy the live link again. */
+    token: text("token").notNull(),
+    createdBy: text("created_by").notNull().default("api"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    /** Set when staff revoke the link or a new one replaces it. */
+    revokedAt: ts("revoked_at"),
+    openCount: integer("open_count").notNull().default(0),
+    lastOpenedAt: ts("last_opened_at"),
+  },
+  (t) => [
+    uniqueIndex("recovery_links_token_idx").on(t.token),
+    // At most one current link per cart, even when two requests generate one at once.
+    uniqueIndex("recovery_links_current_idx").on(t.cartId).where(sql`${t.revokedAt} is null`),
+    index("recovery_links_cart_idx").on(t.cartId, t.createdAt),
+  ],
+);
+
+/** One attempt to pay: a Stripe Checkout Session or a test-mode session of ours. */
+export const paymentSessions = pgTable(
+  "payment_sessions",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").references(() => carts.id, { onDelete: "cascade" }),
+    recoveryLinkId: text("recovery_link_id").references(() => recoveryLinks.id, { onDelete: "set null" }),
+    provider: text("provider").$type<"stripe" | "test">().notNull(),
+    providerSessionId: text("provider_session_id"),
+    url: text("url").notNull(),
+    amountMinor: money("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").$type<"open" | "complete" | "expired">().notNull().default("open"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    completedAt: ts("completed_at"),
+  },
+  (t) => [
+    uniqueIndex("payment_sessions_provider_idx").on(t.providerSessionId),
+    index("payment_sessions_cart_idx").on(t.cartId),
+  ],
+);
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").references(() => carts.id, { onDelete: "set null" }),
+    provider: text("provider").$type<"stripe" | "test">().notNull(),
+    /** Stripe PaymentIntent id (or the test session id): one payment is recorded once. */
+    providerPaymentId: text("provider_payment_id").notNull(),
+    providerSessionId: text("provider_session_id"),
+    amountMinor: money("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull().default("succeeded"),
+    paidAt: ts("paid_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("payments_provider_idx").on(t.provider, t.providerPaymentId),
+    index("payments_cart_idx").on(t.cartId),
+  ],
+);
+
+/** Every Stripe event received, by Stripe's id: the deduplication record. */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  livemode: boolean("livemode").notNull(),
+  stripeCreatedAt: ts("stripe_created_at").notNull(),
+  receivedAt: ts("received_at").notNull().defaultNow(),
+  businessId: text("business_id"),
+  cartId: text("cart_id"),
+  /** applied | recorded | ignored */
+  outcome: text("outcome").notNull(),
+});
+
+/**
+ * Domain events, written in the same transaction as the change they describe (transactional
+ * outbox). The cart timeline, outbound webhooks and emails are read from here.
+ */
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("events_subject_idx").on(t.businessId, t.subjectId, t.createdAt)],
+);
+
+/** Shared rate-limit counters (rate-limiter-flexible's Drizzle store). */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull(),
+  expire: ts("expire"),
+});

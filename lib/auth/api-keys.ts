@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { and, eq, isNull, desc } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { apiKeys, businesses } from "@/db/schema";
+import { newId, newSecret } from "@/lib/ids";
+import { ApiError } from "@/lib/http/errors";
+
+export type Business = typeof businesses.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+const KEY_PREFIX = "cbk_";
+const LAST_USED_PRECISION_MS = 60_000;
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Creates a key and returns it in full: the only time it is ever shown. */
+export async function createApiKey(db: Db, businessId: string, name = "Default"): Promise<{ key: string; apiKey: ApiKey }> {
+  const key = KEY_PREFIX + newSecret();
+  const [apiKey] = await db
+    .insert(apiKeys)
+    .values({ id: newId("key"), businessId, name, prefix: key.slice(0, 12), keyHash: hashKey(key) })
+    .returning();
+  return { key, apiKey: apiKey! };
+}
+
+export async function listApiKeys(businessId: string): Promise<ApiKey[]> {
+  const db = await getDb();
+  return db.select().from(apiKeys).where(eq(apiKeys.businessId, businessId)).orderBy(desc(apiKeys.createdAt));
+}
+
+export async function revokeApiKey(businessId: string, keyId: string): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.businessId, businessId), eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+/** The key from `x-api-key` or `Authorization: Bearer`. */
+export function keyFromHeaders(headers: Headers): string | undefined {
+  const direct = headers.get("x-api-key")?.trim();
+  if (direct) return direct;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
+  return match?.[1];
+}
+
+/** Resolves the request's key to its business, or throws 401. Revoked keys stop at once. */
+export async function authenticate(headers: Headers): Promise<{ business: Business; apiKey: ApiKey }> {
+  const key = keyFromHeaders(headers);
+  if (!key) throw new ApiError("unauthorized", "Missing API key: send x-api-key or Authorization: Bearer");
+  const db = await getDb();
+  const [row] = await db
+    .select({ apiKey: apiKeys, business: businesses })
+    .from(apiKeys)
+    .innerJoin(businesses, eq(businesses.id, apiKeys.businessId))
+    .where(and(eq(apiKeys.keyHash, hashKey(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) throw new ApiError("unauthorized", "Invalid or revoked API key");
+  const now = Date.now();
+  if (!row.apiKey.lastUsedAt || now - row.apiKey.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.apiKey.id));
+  }
+  return row;
+}

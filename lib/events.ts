@@ -1,0 +1,46 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { events } from "@/db/schema";
+import { newId } from "@/lib/ids";
+
+export type EventType =
+  | "cart.created"
+  | "cart.updated"
+  | "cart.abandoned"
+  | "cart.recovered"
+  | "cart.expired"
+  | "cart.reopened"
+  | "cart.deleted"
+  | "link.generated"
+  | "link.rotated"
+  | "link.revoked"
+  | "link.opened"
+  | "payment.succeeded"
+  | "payment.duplicate"
+  | "checkout.expired";
+
+export type DomainEvent = typeof events.$inferSelect;
+
+/** Call inside the transaction of the change it describes (transactional outbox). */
+export async function recordEvent(
+  tx: Db,
+  event: { businessId: string; type: EventType; subjectId: string; data?: Record<string, unknown>; at?: Date },
+): Promise<void> {
+  await tx.insert(events).values({
+    id: newId("evt"),
+    businessId: event.businessId,
+    type: event.type,
+    subjectId: event.subjectId,
+    data: event.data ?? {},
+    createdAt: event.at ?? new Date(),
+  });
+}
+
+/** Everything that happened to one subject (a cart's timeline), oldest first. */
+export async function eventsFor(db: Db, businessId: string, subjectId: string): Promise<DomainEvent[]> {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.businessId, businessId), eq(events.subjectId, subjectId)))
+    .orderBy(asc(events.createdAt), asc(events.id));
+}

@@ -1,0 +1,59 @@
+import type { ZodError } from "zod";
+
+/** What went wrong, independent of the API dialect that reports it. */
+export type ErrorKind =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "validation"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+export type FieldIssue = { field: string; message: string };
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly options: { field?: string; issues?: FieldIssue[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+
+  get field(): string | undefined {
+    return this.options.field;
+  }
+}
+
+export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
+
+/** `["items", 0, "price"]` → `items[0].price` */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += (out ? "." : "") + String(part);
+  }
+  return out;
+}
+
+/** Every zod issue becomes a named field; unknown keys are named one by one. */
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: fieldPath([...issue.path, key]), message: "is not a known field" }));
+    }
+    return [{ field: fieldPath(issue.path) || "body", message: issue.message }];
+  });
+}
+
+export function fromZod(kind: "validation" | "bad_request", error: ZodError): ApiError {
+  const issues = zodIssues(error);
+  const first = issues[0]!;
+  return new ApiError(kind, `${first.field}: ${first.message}`, { field: first.field, issues });
+}

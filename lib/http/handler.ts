@@ -1,0 +1,53 @@
+import { authenticate, type ApiKey, type Business } from "@/lib/auth/api-keys";
+import type { Dialect } from "./dialects/dialect";
+import { ApiError } from "./errors";
+import { consume, rateLimitHeaders } from "./rate-limit";
+
+type RouteContext<P> = { params: Promise<P> };
+
+export type PublicContext<P> = { req: Request; url: URL; params: P };
+export type KeyContext<P> = PublicContext<P> & { business: Business; apiKey: ApiKey };
+
+/** Turns anything thrown into the dialect's error answer; unknown errors are logged 500s. */
+export function publicRoute<P = Record<string, never>>(
+  dialect: Dialect,
+  handler: (ctx: PublicContext<P>) => Promise<Response>,
+) {
+  return async (req: Request, route: RouteContext<P>): Promise<Response> => {
+    try {
+      return await handler({ req, url: new URL(req.url), params: await route.params });
+    } catch (error) {
+      return dialect.error(asApiError(error, req));
+    }
+  };
+}
+
+/** API-key routes: authenticate → rate limit → handler, with rate-limit headers on every answer. */
+export function keyRoute<P = Record<string, never>>(dialect: Dialect, handler: (ctx: KeyContext<P>) => Promise<Response>) {
+  return publicRoute<P>(dialect, async (ctx) => {
+    const { business, apiKey } = await authenticate(ctx.req.headers);
+    const limit = await consume(apiKey.id);
+    let response: Response;
+    try {
+      response = await handler({ ...ctx, business, apiKey });
+    } catch (error) {
+      response = dialect.error(asApiError(error, ctx.req));
+    }
+    for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
+    return response;
+  });
+}
+
+function asApiError(error: unknown, req: Request): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isConnectionError(error)) {
+    return new ApiError("unavailable", "The database is unavailable; retry shortly", { headers: { "Retry-After": "5" } });
+  }
+  console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, error);
+  return new ApiError("internal", "Internal server error");
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "ECONNREFUSED" || code === "CONNECTION_CLOSED" || code === "CONNECTION_ENDED" || code === "57P01";
+}

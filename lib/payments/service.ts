@@ -1,0 +1,95 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { carts, paymentSessions, payments } from "@/db/schema";
+import { recordEvent } from "@/lib/events";
+import { newId } from "@/lib/ids";
+
+export type PaymentInput = {
+  businessId: string;
+  cartId: string;
+  provider: "stripe" | "test";
+  /** Stripe PaymentIntent id, or our test session id: the key that makes a payment count once. */
+  providerPaymentId: string;
+  providerSessionId?: string | null;
+  /** Our payment_sessions id, when the payment came through one of our sessions. */
+  paymentSessionId?: string | null;
+  amountMinor: bigint;
+  currency: string;
+  paidAt: Date;
+  channel: "link" | "checkout" | "direct";
+};
+
+export type PaymentOutcome = "recovered" | "already_recorded" | "duplicate_payment" | "no_cart";
+
+/**
+ * Records a successful payment and recovers its cart, inside the caller's transaction.
+ * The payment's provider id is unique, so a payment reported twice (two events, two deliveries,
+ * two concurrent requests) changes nothing the second time; a cart is recovered once.
+ */
+export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOutcome> {
+  const [cart] = await tx
+    .select({ id: carts.id, status: carts.status })
+    .from(carts)
+    .where(and(eq(carts.businessId, p.businessId), eq(carts.id, p.cartId)))
+    .for("update");
+  if (!cart) return "no_cart";
+
+  const inserted = await tx
+    .insert(payments)
+    .values({
+      id: newId("pay"),
+      businessId: p.businessId,
+      cartId: cart.id,
+      provider: p.provider,
+      providerPaymentId: p.providerPaymentId,
+      providerSessionId: p.providerSessionId ?? null,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+      paidAt: p.paidAt,
+    })
+    .onConflictDoNothing({ target: [payments.provider, payments.providerPaymentId] })
+    .returning({ id: payments.id });
+
+  if (p.paymentSessionId) {
+    await tx
+      .update(paymentSessions)
+      .set({ status: "complete", completedAt: p.paidAt })
+      .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId)));
+  }
+  if (inserted.length === 0) {
+    if (p.providerSessionId) {
+      await tx
+        .update(payments)
+        .set({ providerSessionId: sql`coalesce(${payments.providerSessionId}, ${p.providerSessionId})` })
+        .where(and(eq(payments.provider, p.provider), eq(payments.providerPaymentId, p.providerPaymentId)));
+    }
+    return "already_recorded";
+  }
+
+  const data = {
+    paymentId: inserted[0]!.id,
+    provider: p.provider,
+    providerPaymentId: p.providerPaymentId,
+    amountMinor: String(p.amountMinor),
+    currency: p.currency,
+    channel: p.channel,
+  };
+  if (cart.status === "recovered") {
+    // A second, different payment for a cart already paid: keep it visible so staff can refund it.
+    await recordEvent(tx, { businessId: p.businessId, type: "payment.duplicate", subjectId: cart.id, data, at: p.paidAt });
+    return "duplicate_payment";
+  }
+  await tx
+    .update(carts)
+    .set({
+      status: "recovered",
+      recoveredAt: p.paidAt,
+      recoveredAmountMinor: p.amountMinor,
+      recoveryChannel: p.channel,
+      updatedAt: new Date(),
+    })
+    .where(eq(carts.id, cart.id));
+  await recordEvent(tx, { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt });
+  await recordEvent(tx, { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt });
+  return "recovered";
+}

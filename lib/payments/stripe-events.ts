@@ -1,0 +1,126 @@
+import { and, eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { getDb, type Db } from "@/db/client";
+import { carts, paymentSessions, stripeEvents } from "@/db/schema";
+import { recordEvent } from "@/lib/events";
+import { fromStripeAmount, isCurrency } from "@/lib/money";
+import { expireOpenSessions } from "./checkout";
+import { recordPayment, type PaymentOutcome } from "./service";
+
+export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
+
+type Ours = { businessId: string; cartId: string; paymentSessionId: string | null };
+
+/** Only objects we created carry our metadata; anything else on the Stripe account is not ours. */
+function ours(metadata: Stripe.Metadata | null | undefined): Ours | undefined {
+  if (!metadata?.cart_id || !metadata.business_id) return undefined;
+  return { businessId: metadata.business_id, cartId: metadata.cart_id, paymentSessionId: metadata.payment_session_id ?? null };
+}
+
+/**
+ * Applies one verified Stripe event exactly once. The event id is inserted in the same
+ * transaction as its effects: a duplicate (even a concurrent one, which waits on the unique id)
+ * changes nothing, and a crash leaves neither the record nor the effect.
+ */
+export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEventOutcome> {
+  const db = await getDb();
+  const result = await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        livemode: event.livemode,
+        stripeCreatedAt: new Date(event.created * 1000),
+        outcome: "pending",
+      })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (inserted.length === 0) return { outcome: "duplicate" as const };
+
+    const { outcome, ref } = await apply(tx, event);
+    await tx
+      .update(stripeEvents)
+      .set({ outcome, businessId: ref?.businessId ?? null, cartId: ref?.cartId ?? null })
+      .where(eq(stripeEvents.id, event.id));
+    return { outcome, recoveredCart: outcome === "applied" ? ref?.cartId : undefined };
+  });
+  if ("recoveredCart" in result && result.recoveredCart) await expireOpenSessions({ cartId: result.recoveredCart });
+  return result.outcome;
+}
+
+async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<StripeEventOutcome, "duplicate">; ref?: Ours }> {
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded": {
+      const session = event.data.object;
+      const ref = ours(session.metadata);
+      if (!ref) return { outcome: "ignored" };
+      // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
+      if (session.payment_status === "unpaid") return { outcome: "recorded", ref };
+      const paymentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+      return paid(tx, ref, {
+        providerPaymentId: paymentId ?? session.id,
+        providerSessionId: session.id,
+        amount: session.amount_total ?? 0,
+        currency: session.currency,
+        paidAt: event.created,
+      });
+    }
+    case "payment_intent.succeeded": {
+      const intent = event.data.object;
+      const ref = ours(intent.metadata);
+      if (!ref) return { outcome: "ignored" };
+      return paid(tx, ref, {
+        providerPaymentId: intent.id,
+        providerSessionId: null,
+        amount: intent.amount_received,
+        currency: intent.currency,
+        paidAt: event.created,
+      });
+    }
+    case "checkout.session.expired": {
+      const session = event.data.object;
+      const ref = ours(session.metadata);
+      if (!ref) return { outcome: "ignored" };
+      const closed = await tx
+        .update(paymentSessions)
+        .set({ status: "expired" })
+        .where(and(eq(paymentSessions.providerSessionId, session.id), eq(paymentSessions.status, "open")))
+        .returning({ id: paymentSessions.id });
+      const [cart] = await tx
+        .select({ id: carts.id })
+        .from(carts)
+        .where(and(eq(carts.businessId, ref.businessId), eq(carts.id, ref.cartId)));
+      if (cart && closed.length) {
+        await recordEvent(tx, { businessId: ref.businessId, type: "checkout.expired", subjectId: cart.id, data: { sessionId: session.id } });
+      }
+      return { outcome: "recorded", ref };
+    }
+    default:
+      return { outcome: "ignored" };
+  }
+}
+
+async function paid(
+  tx: Db,
+  ref: Ours,
+  p: { providerPaymentId: string; providerSessionId: string | null; amount: number; currency: string | null; paidAt: number },
+): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
+  const currency = (p.currency ?? "").toUpperCase();
+  if (!isCurrency(currency)) return { outcome: "unmatched", ref };
+  const outcome: PaymentOutcome = await recordPayment(tx, {
+    businessId: ref.businessId,
+    cartId: ref.cartId,
+    provider: "stripe",
+    providerPaymentId: p.providerPaymentId,
+    providerSessionId: p.providerSessionId,
+    paymentSessionId: ref.paymentSessionId,
+    amountMinor: fromStripeAmount(p.amount, currency),
+    currency,
+    paidAt: new Date(p.paidAt * 1000),
+    channel: "link",
+  });
+  if (outcome === "no_cart") return { outcome: "unmatched", ref };
+  return { outcome: outcome === "recovered" ? "applied" : "recorded", ref };
+}

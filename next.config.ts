@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // PGlite ships WASM and data files that must be loaded from node_modules at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "rate-limiter-flexible", "proper-lockfile"],
+  poweredByHeader: false,
+};
+
+export default config;
