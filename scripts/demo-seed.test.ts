@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { carts, CART_STATUSES, payments } from "@/db/schema";
+import { authenticate } from "@/lib/auth/api-keys";
+import { seedDemo } from "./demo-seed";
+
+describe("seedDemo", () => {
+  it("creates a demo business with a few hundred consistent carts", async () => {
+    const db = await getDb();
+    const { business, key, counts } = await seedDemo(db);
+    const rows = await db.select().from(carts).where(eq(carts.businessId, business.id));
+
+    expect(rows.length).toBeGreaterThanOrEqual(250);
+    expect(rows.length).toBeLessThanOrEqual(400);
+    for (const status of CART_STATUSES) {
+      expect(counts[status], status).toBeGreaterThan(0);
+      expect(rows.filter((c) => c.status === status).length).toBe(counts[status]);
+    }
+    expect(new Set(rows.map((c) => c.currency)).size).toBeGreaterThanOrEqual(3);
+
+    const now = Date.now();
+    for (const cart of rows) {
+      for (const at of [cart.createdAt, cart.updatedAt, cart.abandonedAt, cart.recoveredAt, cart.expiredAt]) {
+        if (at) expect(at.getTime()).toBeLessThanOrEqual(now);
+      }
+      if (cart.status === "recovered") {
+        expect(cart.abandonedAt).not.toBeNull();
+        expect(cart.recoveredAt!.getTime()).toBeGreaterThanOrEqual(cart.abandonedAt!.getTime());
+      }
+    }
+    const byLink = rows.filter((c) => c.recoveryChannel === "link");
+    expect(byLink.length).toBeGreaterThan(0);
+    expect(rows.some((c) => c.recoveryChannel === "manual")).toBe(true);
+    const paid = await db.select().from(payments).where(eq(payments.businessId, business.id));
+    expect(paid.length).toBe(byLink.length);
+
+    const auth = await authenticate(new Headers({ "x-api-key": key }));
+    expect(auth.business.id).toBe(business.id);
+  });
+});
