@@ -208,6 +208,8 @@ export const events = pgTable(
   "events",
   {
     id: text("id").primaryKey(),
+    /** Commit-independent order of writing: several events of one change share a timestamp. */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     type: text("type").notNull(),
     subjectId: text("subject_id").notNull(),

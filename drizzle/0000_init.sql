@@ -64,6 +64,7 @@ CREATE TABLE "customers" (
 --> statement-breakpoint
 CREATE TABLE "events" (
 	"id" text PRIMARY KEY NOT NULL,
+	"seq" bigint GENERATED ALWAYS AS IDENTITY (sequence name "events_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"business_id" text NOT NULL,
 	"type" text NOT NULL,
 	"subject_id" text NOT NULL,

@@ -42,5 +42,5 @@ export async function eventsFor(db: Db, businessId: string, subjectId: string): 
     .select()
     .from(events)
     .where(and(eq(events.businessId, businessId), eq(events.subjectId, subjectId)))
-    .orderBy(asc(events.createdAt), asc(events.id));
+    .orderBy(asc(events.createdAt), asc(events.seq));
 }

@@ -12,6 +12,12 @@ export type IdPrefix =
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase
 
+let last = { time: "", random: "" };
+
+/**
+ * Within one millisecond, ids from this process keep increasing (the random part is
+ * incremented, as monotonic ULIDs do), so "newest first" is stable for rows made in a burst.
+ */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
   let t = now;
@@ -19,7 +25,22 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return `${prefix}_${time}${randomChars(12)}`;
+  const random = time === last.time ? increment(last.random) : randomChars(12);
+  last = { time, random };
+  return `${prefix}_${time}${random}`;
+}
+
+function increment(base32: string): string {
+  const digits = [...base32];
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const value = ALPHABET.indexOf(digits[i]!);
+    if (value < 31) {
+      digits[i] = ALPHABET[value + 1]!;
+      return digits.join("");
+    }
+    digits[i] = ALPHABET[0]!;
+  }
+  return randomChars(base32.length); // all 12 characters overflowed: practically never
 }
 
 export function randomChars(length: number): string {

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { newId } from "./ids";
+
+describe("newId", () => {
+  it("is a prefix and 22 lowercase base32 characters", () => {
+    expect(newId("cart")).toMatch(/^cart_[0-9a-hjkmnp-tv-z]{22}$/);
+    expect(newId("business").length).toBeLessThanOrEqual(32); // Torque's BusinessId limit
+  });
+
+  it("sorts by creation time, also within one millisecond", () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => newId("evt", 1_700_000_000_000 + Math.floor(i / 100)));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
