@@ -70,7 +70,6 @@ async function migratePostgres(url: string): Promise<void> {
 }
 
 export async function openPglite(dir: string): Promise<Opened> {
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const lockfile = await import("proper-lockfile");
   const folder = path.resolve(dir);
@@ -84,7 +83,7 @@ export async function openPglite(dir: string): Promise<Opened> {
         "Stop the app first, or go through the app's API.",
     );
   }
-  const client = await PGlite.create(folder);
+  const client = await createPglite(folder);
   const db = drizzle(client, { schema }) as unknown as Db;
   await migratePglite(db);
   return {
@@ -95,6 +94,13 @@ export async function openPglite(dir: string): Promise<Opened> {
       await release();
     },
   };
+}
+
+/** A PGlite instance with the extensions our migrations use (pg_trgm for staff search). */
+export async function createPglite(dataDir?: string, loadDataDir?: Blob) {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  return PGlite.create({ dataDir, loadDataDir, extensions: { pg_trgm } });
 }
 
 export async function migratePglite(db: Db): Promise<void> {

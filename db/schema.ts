@@ -54,7 +54,12 @@ export const customers = pgTable(
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("customers_business_email_idx").on(t.businessId, t.email)],
+  (t) => [
+    uniqueIndex("customers_business_email_idx").on(t.businessId, t.email),
+    // Staff search "contains" on email and name (pg_trgm).
+    index("customers_email_trgm_idx").using("gin", sql`${t.email} gin_trgm_ops`),
+    index("customers_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+  ],
 );
 
 export const CART_STATUSES = ["active", "abandoned", "recovered", "expired"] as const;
@@ -94,6 +99,7 @@ export const carts = pgTable(
       .on(t.businessId, t.recoveredAt)
       .where(sql`${t.recoveredAt} is not null`),
     index("carts_customer_idx").on(t.customerId),
+    index("carts_value_idx").on(t.businessId, t.status, t.totalMinor, t.id),
   ],
 );
 
@@ -216,7 +222,11 @@ export const events = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("events_subject_idx").on(t.businessId, t.subjectId, t.createdAt)],
+  (t) => [
+    index("events_subject_idx").on(t.businessId, t.subjectId, t.createdAt),
+    // The dashboard's "anything new?" poll reads the business's latest seq.
+    index("events_business_seq_idx").on(t.businessId, t.seq),
+  ],
 );
 
 /** Shared rate-limit counters (rate-limiter-flexible's Drizzle store). */
@@ -224,4 +234,107 @@ export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   points: integer("points").notNull(),
   expire: ts("expire"),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Staff accounts. `user`, `session`, `account` and `verification` are Better Auth's tables
+// (field names as it expects them); memberships and invitations tie staff to businesses.
+
+export const users = pgTable("user", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const sessions = pgTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: ts("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("session_user_idx").on(t.userId)],
+);
+
+export const accounts = pgTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: ts("access_token_expires_at"),
+    refreshTokenExpiresAt: ts("refresh_token_expires_at"),
+    scope: text("scope"),
+    /** argon2id hash (see lib/auth/auth.ts). */
+    password: text("password"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("account_user_idx").on(t.userId)],
+);
+
+export const verifications = pgTable("verification", {
+  id: text("id").primaryKey(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const ROLES = ["viewer", "agent", "admin", "owner"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("memberships_business_user_idx").on(t.businessId, t.userId),
+    index("memberships_user_idx").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('viewer', 'agent', 'admin', 'owner')`),
+  ],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    /** SHA-256 of the invitation token; the token itself is only in the link. */
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("invitations_token_idx").on(t.tokenHash), index("invitations_business_idx").on(t.businessId)],
+);
+
+/** Instance-wide settings (e.g. the generated session-signing secret when AUTH_SECRET is unset). */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
 });

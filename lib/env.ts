@@ -36,6 +36,8 @@ const schema = z
     RATE_LIMIT_STORE: z.enum(["memory", "postgres", "redis"]).optional(),
     REDIS_URL: optionalText.pipe(url(["redis:", "rediss:"]).optional()),
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
+    /** Signs staff session cookies; generated and stored in the database when unset. */
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })
   .superRefine((env, ctx) => {
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
 import { newId } from "@/lib/ids";
@@ -43,4 +43,15 @@ export async function eventsFor(db: Db, businessId: string, subjectId: string): 
     .from(events)
     .where(and(eq(events.businessId, businessId), eq(events.subjectId, subjectId)))
     .orderBy(asc(events.createdAt), asc(events.seq));
+}
+
+/** The business's latest event number: the dashboard refreshes when it moves. */
+export async function latestEventSeq(db: Db, businessId: string): Promise<number> {
+  const [row] = await db
+    .select({ seq: events.seq })
+    .from(events)
+    .where(eq(events.businessId, businessId))
+    .orderBy(desc(events.seq))
+    .limit(1);
+  return row?.seq ?? 0;
 }

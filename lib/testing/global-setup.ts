@@ -27,10 +27,9 @@ export default async function setup(project: TestProject) {
     project.provide("pgliteDump", "");
     return;
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const { migratePglite } = await import("../../db/client");
-  const client = await PGlite.create();
+  const { createPglite, migratePglite } = await import("../../db/client");
+  const client = await createPglite();
   await migratePglite(drizzle(client) as never);
   const dump = await client.dumpDataDir("none");
   const file = path.join(mkdtempSync(path.join(tmpdir(), "cartback-test-")), "migrated.tar");

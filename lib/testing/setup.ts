@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
-import { closeDb, openPostgres, setDb, type Db } from "@/db/client";
+import { closeDb, createPglite, openPostgres, setDb, type Db } from "@/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { resetLimiterForTests } from "@/lib/http/rate-limit";
 
@@ -22,11 +22,10 @@ beforeAll(async () => {
     setDb(await openPostgres(url, { max: 4, migrate: false }));
     return;
   }
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const schema = await import("@/db/schema");
   const dump = readFileSync(inject("pgliteDump"));
-  const client = await PGlite.create({ loadDataDir: new Blob([dump]) });
+  const client = await createPglite(undefined, new Blob([dump]));
   setDb({ db: drizzle(client, { schema }) as unknown as Db, dialect: "pglite", close: () => client.close() });
 });
 

@@ -1,0 +1,55 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { accounts, appSettings, sessions, users, verifications } from "@/db/schema";
+import { env } from "@/lib/env";
+import { newSecret } from "@/lib/ids";
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./password";
+
+async function createAuth() {
+  const db = await getDb();
+  const { APP_URL } = env();
+  return betterAuth({
+    appName: "Cartback",
+    baseURL: APP_URL,
+    basePath: "/api/auth",
+    secret: env().AUTH_SECRET ?? (await storedSecret()),
+    database: drizzleAdapter(db, { provider: "pg", schema: { user: users, session: sessions, account: accounts, verification: verifications } }),
+    emailAndPassword: {
+      enabled: true,
+      // Staff join by invitation (lib/auth/invitations.ts) or the CLI, never by open sign-up.
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      password: { hash: hashPassword, verify: ({ hash, password }) => verifyPassword(hash, password) },
+    },
+    session: { expiresIn: 7 * 24 * 3600, updateAge: 24 * 3600 },
+    trustedOrigins: [APP_URL],
+    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 100, customRules: { "/sign-in/email": { window: 60, max: 10 } } },
+    advanced: { cookiePrefix: "cartback", useSecureCookies: APP_URL.startsWith("https:") },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = Awaited<ReturnType<typeof createAuth>>;
+
+const holder = globalThis as typeof globalThis & { __cartbackAuth?: Promise<Auth> };
+
+export function getAuth(): Promise<Auth> {
+  return (holder.__cartbackAuth ??= createAuth().catch((error) => {
+    holder.__cartbackAuth = undefined;
+    throw error;
+  }));
+}
+
+export function resetAuthForTests(): void {
+  holder.__cartbackAuth = undefined;
+}
+
+/** Without AUTH_SECRET, one random secret is made on first start and kept in the database. */
+async function storedSecret(): Promise<string> {
+  const db = await getDb();
+  await db.insert(appSettings).values({ key: "auth_secret", value: newSecret() }).onConflictDoNothing();
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, "auth_secret"));
+  return row!.value;
+}
