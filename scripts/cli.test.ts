@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { authenticate } from "@/lib/auth/api-keys";
+import { staffFromHeaders } from "@/lib/auth/staff";
+import { newBusiness } from "@/lib/testing/fixtures";
+import { signIn } from "@/lib/testing/staff";
 import { runCli } from "./cli";
 
 /** Runs the CLI with its output captured. */
@@ -100,5 +103,23 @@ describe("cli", () => {
       expect(res.code).toBe(0);
       expect(res.stdout).toContain("Usage: npm run cli");
     }
+  });
+});
+
+describe("staff create", () => {
+  it("creates a login that can sign in with the printed password and has the role", async () => {
+    const { business } = await newBusiness();
+    const lines: string[] = [];
+    const email = `cli-${Date.now()}@staff.test`;
+    const code = await runCli(["staff", "create", "--business", business.id, "--email", email, "--name", "Cli Person", "--role", "agent"], {
+      log: (l) => lines.push(l),
+      error: (l) => lines.push(l),
+    });
+    expect(code).toBe(0);
+    const password = lines.join("\n").match(/Password \(shown once, store it now\): (\S+)/)![1]!;
+    const cookie = await signIn(email, password);
+    expect(await staffFromHeaders(new Headers({ cookie }))).toMatchObject({ role: "agent", business: { id: business.id } });
+    const bad = await runCli(["staff", "create", "--business", business.id, "--email", "x@y.co", "--name", "X", "--role", "boss"], { log: () => {}, error: () => {} });
+    expect(bad).toBe(2);
   });
 });

@@ -1,14 +1,16 @@
 /**
- * Admin CLI for businesses and API keys, against the configured database (same env as the app):
+ * Admin CLI for businesses, API keys and staff logins, against the configured database (same env as the app):
  * `npm run cli -- <command>`. Run `npm run cli -- help` for the commands.
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { asc } from "drizzle-orm";
 import { closeDb, getDb } from "@/db/client";
-import { businesses } from "@/db/schema";
+import { businesses, ROLES, type Role } from "@/db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { createBusiness, getBusiness } from "@/lib/businesses/service";
+import { randomChars } from "@/lib/ids";
+import { addMember, createStaffUser } from "@/lib/team/service";
 
 export type Output = { log: (line: string) => void; error: (line: string) => void };
 
@@ -20,6 +22,8 @@ Commands:
   key create --business <id> [--name <name>]          Create an API key (shown once)
   key list --business <id>                            List a business's API keys
   key revoke --business <id> --key <keyId>            Revoke an API key
+  staff create --business <id> --email <email> --name <name> [--role owner|admin|agent|viewer]
+                                                      Create a dashboard login (password shown once)
   help                                                Show this text
 
 The database is the app's: DATABASE_URL (Postgres) or else PGLITE_DIR (default .data/pglite).
@@ -37,6 +41,10 @@ const COMMANDS: Record<string, Command> = {
   "key create": { flags: { business: { required: true }, name: {} }, run: keyCreate },
   "key list": { flags: { business: { required: true } }, run: keyList },
   "key revoke": { flags: { business: { required: true }, key: { required: true } }, run: keyRevoke },
+  "staff create": {
+    flags: { business: { required: true }, email: { required: true }, name: { required: true }, role: {} },
+    run: staffCreate,
+  },
 };
 
 /** Runs one command and returns the exit code. Leaves the database open: the caller closes it. */
@@ -120,6 +128,18 @@ async function keyRevoke(flags: Flags, out: Output): Promise<void> {
   const revoked = await revokeApiKey(businessId, flags.key!);
   if (!revoked) throw new Error(`Business ${businessId} has no active key ${flags.key}`);
   out.log(`Revoked key ${flags.key}; requests using it are refused from now on.`);
+}
+
+async function staffCreate(flags: Flags, out: Output): Promise<void> {
+  const businessId = await requireBusiness(flags.business!);
+  const role = (flags.role ?? "owner") as Role;
+  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+  const db = await getDb();
+  const password = randomChars(16);
+  const userId = await createStaffUser(db, { email: flags.email!, name: flags.name!, password });
+  await addMember(db, businessId, userId, role);
+  out.log(`Created ${role} ${flags.email!.trim().toLowerCase()} for business ${businessId}`);
+  out.log(`Password (shown once, store it now): ${password}`);
 }
 
 async function requireBusiness(businessId: string): Promise<string> {

@@ -3,12 +3,14 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { carts, CART_STATUSES, payments } from "@/db/schema";
 import { authenticate } from "@/lib/auth/api-keys";
+import { staffFromHeaders } from "@/lib/auth/staff";
+import { signIn } from "@/lib/testing/staff";
 import { seedDemo } from "./demo-seed";
 
 describe("seedDemo", () => {
   it("creates a demo business with a few hundred consistent carts", async () => {
     const db = await getDb();
-    const { business, key, counts } = await seedDemo(db);
+    const { business, key, counts, staff } = await seedDemo(db);
     const rows = await db.select().from(carts).where(eq(carts.businessId, business.id));
 
     expect(rows.length).toBeGreaterThanOrEqual(250);
@@ -37,5 +39,12 @@ describe("seedDemo", () => {
 
     const auth = await authenticate(new Headers({ "x-api-key": key }));
     expect(auth.business.id).toBe(business.id);
+
+    expect(staff.map((s) => s.role)).toEqual(["owner", "viewer"]);
+    for (const login of staff) {
+      const cookie = await signIn(login.email, login.password);
+      const member = await staffFromHeaders(new Headers({ cookie }));
+      expect(member).toMatchObject({ role: login.role, business: { id: business.id } });
+    }
   });
 });

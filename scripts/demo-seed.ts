@@ -7,15 +7,17 @@
 import { pathToFileURL } from "node:url";
 import { asc, count, eq } from "drizzle-orm";
 import { closeDb, getDb, type Db } from "@/db/client";
-import { businesses, carts, CART_STATUSES, type CartStatus } from "@/db/schema";
+import { businesses, carts, CART_STATUSES, type CartStatus, type Role } from "@/db/schema";
 import type { Business } from "@/lib/auth/api-keys";
 import { createBusiness } from "@/lib/businesses/service";
 import { createCartInput } from "@/lib/carts/schema";
 import { createCart, updateCart } from "@/lib/carts/service";
 import { env } from "@/lib/env";
 import { generateLink } from "@/lib/links/service";
+import { randomChars } from "@/lib/ids";
 import { toDecimalString } from "@/lib/money";
 import { recordPayment } from "@/lib/payments/service";
+import { addMember, createStaffUser } from "@/lib/team/service";
 
 const CART_COUNT = 300;
 const SEED = 20240601;
@@ -25,7 +27,8 @@ const DAY = 24 * HOUR;
 // Stay inside the dashboard's "90d" period, which starts at midnight UTC 89 days ago.
 const MAX_AGE = 89 * DAY;
 
-export type SeedResult = { business: Business; key: string; counts: Record<CartStatus, number> };
+export type StaffLogin = { email: string; password: string; role: Role };
+export type SeedResult = { business: Business; key: string; counts: Record<CartStatus, number>; staff: StaffLogin[] };
 
 /** mulberry32: a tiny seeded generator, so every run makes the same shop. */
 function mulberry32(seed: number): () => number {
@@ -280,10 +283,25 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const { business, key } = await createBusiness(db, { name: "Demo Shop", defaultCurrency: "USD" });
   // The services each run their own transaction; one cart at a time keeps PGlite simple.
   for (const plan of plans) await createPlannedCart(db, business, plan, now);
-  return { business, key, counts: await countByStatus(db, business.id) };
+  const staff = await createDemoStaff(db, business.id);
+  return { business, key, counts: await countByStatus(db, business.id), staff };
 }
 
-function printSummary({ business, key, counts }: SeedResult): void {
+/** An owner to sign in with, and a read-only viewer to see what that role looks like. */
+async function createDemoStaff(db: Db, businessId: string): Promise<StaffLogin[]> {
+  const logins: StaffLogin[] = [
+    { email: "owner@demo.cartback.test", password: randomChars(16), role: "owner" },
+    { email: "viewer@demo.cartback.test", password: randomChars(16), role: "viewer" },
+  ];
+  for (const login of logins) {
+    const name = login.role === "owner" ? "Demo Owner" : "Demo Viewer";
+    const userId = await createStaffUser(db, { email: login.email, name, password: login.password });
+    await addMember(db, businessId, userId, login.role);
+  }
+  return logins;
+}
+
+function printSummary({ business, key, counts, staff }: SeedResult): void {
   const lines = [
     "Demo data created",
     "",
@@ -293,6 +311,10 @@ function printSummary({ business, key, counts }: SeedResult): void {
     "               (shown once — store it now)",
     "",
     `Carts: ${CART_STATUSES.map((s) => `${counts[s]} ${s}`).join(", ")}`,
+    "",
+    `Dashboard:     ${env().APP_URL}/login`,
+    ...staff.map((s) => `  ${s.role.padEnd(6)}  ${s.email}  password: ${s.password}`),
+    "               (passwords shown once)",
     "",
     "Try it:",
     `  curl -H "x-api-key: ${key}" "${env().APP_URL}/api/carts?limit=5"`,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import { linkUrl } from "@/lib/links/url";
@@ -124,7 +124,8 @@ export async function listCarts(businessId: string, q: CartListQuery): Promise<{
   const [rows, [totalRow]] = await Promise.all([
     baseQuery(db, new Date())
       .where(where)
-      .orderBy(desc(carts.createdAt), desc(carts.id))
+      // Spelled like carts_list_idx ("desc nulls last") so Postgres walks the index.
+      .orderBy(sql`${carts.createdAt} desc nulls last`, sql`${carts.id} desc nulls last`)
       .limit(q.limit)
       .offset((q.page - 1) * q.limit),
     db.select({ n: count() }).from(carts).where(where),

@@ -142,8 +142,17 @@ const STATUS_EVENTS = {
   expired: "cart.expired",
 } as const;
 
-/** Tracker PATCH: status moves follow the state machine; items can change until the cart is settled. */
-export async function updateCart(businessId: string, cartId: string, input: UpdateCartInput, now = new Date()): Promise<CartView> {
+/**
+ * Tracker PATCH: status moves follow the state machine; items can change until the cart is settled.
+ * `actor` is who asked (a merchant's server, or staff in the dashboard); the timeline shows it.
+ */
+export async function updateCart(
+  businessId: string,
+  cartId: string,
+  input: UpdateCartInput,
+  now = new Date(),
+  actor: "api" | "staff" = "api",
+): Promise<CartView> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const cart = await lockCart(tx, businessId, cartId);
@@ -184,7 +193,7 @@ export async function updateCart(businessId: string, cartId: string, input: Upda
     if (changed.length) await recordEvent(tx, { businessId, type: "cart.updated", subjectId: cart.id, at: now, data: { changed } });
     if (statusEvent) {
       const type = cart.status === "expired" && statusEvent === "abandoned" ? "cart.reopened" : STATUS_EVENTS[statusEvent];
-      await recordEvent(tx, { businessId, type, subjectId: cart.id, at: now, data: { from: cart.status, to: statusEvent, by: "api" } });
+      await recordEvent(tx, { businessId, type, subjectId: cart.id, at: now, data: { from: cart.status, to: statusEvent, by: actor } });
     }
     return (await getCart(businessId, cart.id, tx))!;
   });

@@ -98,14 +98,26 @@ export async function createInvitation(
   invitedBy: { userId: string; role: Role },
 ): Promise<{ url: string; invitation: PendingInvitation }> {
   if (input.role === "owner" && invitedBy.role !== "owner") throw new ApiError("forbidden", "Only an owner can invite an owner");
+  const email = input.email.trim().toLowerCase();
   const token = newSecret();
   const db = await getDb();
+  const [member] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.businessId, businessId), eq(users.email, email)));
+  if (member) throw new ApiError("conflict", `email: ${email} is already a member; change their role instead`, { field: "email" });
+  // A new invitation replaces any earlier one to the same address: only the latest link works.
+  await db
+    .update(invitations)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(invitations.businessId, businessId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
   const [row] = await db
     .insert(invitations)
     .values({
       id: newId("invite"),
       businessId,
-      email: input.email.trim().toLowerCase(),
+      email,
       role: input.role,
       tokenHash: hashToken(token),
       invitedBy: invitedBy.userId,
@@ -181,7 +193,11 @@ export async function acceptInvitation(token: string, input: { name?: string; pa
       .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
       .returning({ id: invitations.id });
     if (claimed.length === 0) throw new ApiError("conflict", "This invitation was already used");
-    await addMember(tx, invitation.businessId, userId, invitation.role);
+    // Someone who is already a member keeps their role: an invitation never demotes (or promotes) them.
+    await tx
+      .insert(memberships)
+      .values({ id: newId("member"), businessId: invitation.businessId, userId, role: invitation.role })
+      .onConflictDoNothing({ target: [memberships.businessId, memberships.userId] });
   });
   return { email: invitation.email };
 }

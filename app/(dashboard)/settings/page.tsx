@@ -1,0 +1,159 @@
+import { Card, PageHeader } from "@/components/ui";
+import { ROLES, type Role } from "@/db/schema";
+import { listApiKeys } from "@/lib/auth/api-keys";
+import { allowed, requireStaff } from "@/lib/auth/current";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { CURRENCIES } from "@/lib/money";
+import { listInvitations, listMembers } from "@/lib/team/service";
+import { CreateKeyForm, KeyList, type KeyRow } from "./api-keys";
+import { BusinessForm, type CurrencyOption } from "./business-form";
+import { formatDay, formatLifetime, formatRelative, formatTime } from "./format";
+import { InvitationList, InviteForm, MemberList, type InvitationRow, type MemberRow } from "./team";
+
+export const dynamic = "force-dynamic";
+
+export const metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const staff = await requireStaff();
+  const { business } = staff;
+  const canSettings = allowed(staff, "manageSettings");
+  const canKeys = allowed(staff, "manageKeys");
+  const canTeam = allowed(staff, "manageTeam");
+  const isOwner = staff.role === "owner";
+  const now = new Date();
+
+  const [keys, members, invitations] = await Promise.all([
+    listApiKeys(business.id),
+    listMembers(business.id),
+    canTeam ? listInvitations(business.id) : Promise.resolve([]),
+  ]);
+
+  // Everything below crosses to client components as plain text: no Date or BigInt.
+  const keyRows: KeyRow[] = keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    created: formatDay(k.createdAt),
+    createdIso: k.createdAt.toISOString(),
+    lastUsed: k.lastUsedAt ? formatRelative(k.lastUsedAt, now) : "Never",
+    lastUsedTitle: k.lastUsedAt ? formatTime(k.lastUsedAt) : null,
+    revoked: k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : null,
+  }));
+
+  const memberRows: MemberRow[] = members.map((m) => ({
+    membershipId: m.membershipId,
+    name: m.name,
+    email: m.email,
+    role: m.role,
+    since: formatDay(m.since),
+    isSelf: m.userId === staff.user.id,
+    manageable: canTeam && m.userId !== staff.user.id && (m.role !== "owner" || isOwner),
+  }));
+
+  const invitationRows: InvitationRow[] = invitations.map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    expires: formatRelative(i.expiresAt, now),
+    expiresTitle: formatTime(i.expiresAt),
+  }));
+
+  // Only owners grant the owner role.
+  const assignableRoles: Role[] = ROLES.filter((r) => r !== "owner" || isOwner);
+
+  const currencyNames = new Intl.DisplayNames(["en"], { type: "currency" });
+  const currencies: CurrencyOption[] = CURRENCIES.map((code) => {
+    const name = currencyNames.of(code);
+    return { code, label: name && name !== code ? `${code} — ${name}` : code };
+  });
+
+  return (
+    <div className="mx-auto max-w-4xl">
+      <PageHeader title="Settings" description={`${business.name} · your role: ${ROLE_LABELS[staff.role]}`} />
+
+      <div className="space-y-6">
+        <Card title="Business">
+          {canSettings ? (
+            <BusinessForm
+              initial={{ name: business.name, defaultCurrency: business.defaultCurrency, linkTtlHours: business.linkTtlHours }}
+              currencies={currencies}
+            />
+          ) : (
+            <>
+              <dl className="grid gap-4 sm:grid-cols-3">
+                <Setting label="Business name" value={business.name} />
+                <Setting
+                  label="Default currency"
+                  value={currencies.find((c) => c.code === business.defaultCurrency)?.label ?? business.defaultCurrency}
+                />
+                <Setting label="Payment link lifetime" value={formatLifetime(business.linkTtlHours)} />
+              </dl>
+              <ReadOnlyNote>Only admins and owners can change these settings.</ReadOnlyNote>
+            </>
+          )}
+        </Card>
+
+        <Card title="API keys">
+          <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+            Your store’s server sends carts and creates payment links with these keys, in an <code className="font-mono text-xs">x-api-key</code> or{" "}
+            <code className="font-mono text-xs">Authorization: Bearer</code> header. Keys are stored hashed: the full key is shown only
+            once, when it is created.
+          </p>
+          {canKeys && (
+            <div className="mb-5">
+              <CreateKeyForm />
+            </div>
+          )}
+          <KeyList keys={keyRows} canManage={canKeys} />
+          {!canKeys && <ReadOnlyNote>Only admins and owners can create or revoke API keys.</ReadOnlyNote>}
+        </Card>
+
+        <Card title="Team">
+          <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+            {members.length === 1 ? "1 person works" : `${members.length} people work`} in {business.name}.
+            {canTeam && !isOwner && " Only owners can change or remove owners."}
+          </p>
+          <MemberList members={memberRows} assignableRoles={assignableRoles} />
+
+          {canTeam ? (
+            <div className="mt-8 space-y-8">
+              <section aria-labelledby="invite-heading">
+                <h3 id="invite-heading" className="mb-3 text-sm font-semibold">
+                  Invite a teammate
+                </h3>
+                <InviteForm assignableRoles={assignableRoles} />
+              </section>
+              <section aria-labelledby="pending-heading">
+                <h3 id="pending-heading" className="mb-3 text-sm font-semibold">
+                  Pending invitations
+                </h3>
+                <InvitationList invitations={invitationRows} />
+              </section>
+            </div>
+          ) : (
+            <ReadOnlyNote>Only admins and owners can invite people or change roles.</ReadOnlyNote>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Setting({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-1 text-sm font-medium">{value}</dd>
+    </div>
+  );
+}
+
+function ReadOnlyNote({ children }: { children: React.ReactNode }) {
+  return (
+    <p className="mt-4 flex items-center gap-2 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600 dark:bg-slate-800/60 dark:text-slate-300">
+      <span aria-hidden>🔒</span>
+      {children}
+    </p>
+  );
+}

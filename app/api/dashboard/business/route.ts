@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { LINK_TTL_HOURS, updateBusinessSettings } from "@/lib/businesses/service";
+import { currencyInput } from "@/lib/carts/schema";
+import { tracker } from "@/lib/http/dialects/tracker";
+import { readJson } from "@/lib/http/input";
+import { staffRoute } from "@/lib/http/session-route";
+
+const settingsInput = z
+  .strictObject({
+    name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+    defaultCurrency: currencyInput.optional(),
+    linkTtlHours: z
+      .number({ error: "must be a number of hours" })
+      .int("must be a whole number of hours")
+      .min(LINK_TTL_HOURS.min, `must be at least ${LINK_TTL_HOURS.min} hour`)
+      .max(LINK_TTL_HOURS.max, `must be at most ${LINK_TTL_HOURS.max} hours (90 days)`)
+      .optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: "must contain at least one setting to change", path: [] });
+
+/** Business settings: name, default currency, payment link lifetime. */
+export const PATCH = staffRoute("manageSettings", async ({ req, staff }) => {
+  const input = await readJson(req, settingsInput);
+  const business = await updateBusinessSettings(staff.business.id, input);
+  return tracker.ok({
+    id: business.id,
+    name: business.name,
+    defaultCurrency: business.defaultCurrency,
+    linkTtlHours: business.linkTtlHours,
+  });
+});
