@@ -12,6 +12,7 @@ import {
 } from "@/lib/carts/list-url";
 import { countCartsByStatus, searchCarts, type CartListRow, type StatusCounts } from "@/lib/carts/search";
 import { env } from "@/lib/env";
+import { formatDay, formatRelative, formatTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/money";
 import { CartFilters } from "./filters";
 
@@ -213,7 +214,7 @@ function CartRow({ cart, now }: { cart: CartListRow; now: Date }) {
       </div>
       <div role="cell" className={cx(AT.when, "mt-1 self-center text-right text-sm whitespace-nowrap text-slate-500 lg:mt-0 lg:text-left dark:text-slate-400")}>
         <span className="hidden text-slate-400 sm:inline lg:hidden xl:inline dark:text-slate-500">{activity.label} </span>
-        <time dateTime={activity.at.toISOString()} title={`${activity.label} ${utc.format(activity.at)} UTC`}>
+        <time dateTime={activity.at.toISOString()} title={`${activity.label} ${formatTime(activity.at)}`}>
           {relativeTime(activity.at, now)}
         </time>
       </div>
@@ -359,20 +360,7 @@ function activityOf(cart: CartListRow): { label: string; at: Date } {
   return { label: "Created", at: cart.createdAt };
 }
 
-const utc = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
-const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-
-/**
- * "just now", "5 minutes ago", "yesterday", "4 days ago", then a date ("Mar 3, 2025"). Rendered
- * on the server only (this is a server component), so server and browser never disagree.
- */
 function relativeTime(at: Date, now: Date): string {
-  const seconds = (at.getTime() - now.getTime()) / 1000;
-  const abs = Math.abs(seconds);
-  if (abs < 45) return "just now";
-  if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
-  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), "hour");
-  if (abs < 86_400 * 7) return rtf.format(Math.round(seconds / 86_400), "day");
-  return day.format(at);
+  const days = Math.abs(at.getTime() - now.getTime()) / 86_400_000;
+  return days < 7 ? formatRelative(at, now) : formatDay(at);
 }

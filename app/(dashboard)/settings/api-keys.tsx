@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { Button, ConfirmDialog, CopyButton } from "@/components/client-ui";
 import { Badge, EmptyState, inputClass } from "@/components/ui";
 import { apiFetch } from "@/lib/client/api";
-import { useConfirmation } from "./use-confirmation";
+import { useConfirmation } from "@/components/use-confirmation";
 
 /** One key as the server rendered it: text only, no secrets (the full key is never listed). */
 export type KeyRow = {

@@ -7,7 +7,7 @@ import { CURRENCIES } from "@/lib/money";
 import { listInvitations, listMembers } from "@/lib/team/service";
 import { CreateKeyForm, KeyList, type KeyRow } from "./api-keys";
 import { BusinessForm, type CurrencyOption } from "./business-form";
-import { formatDay, formatLifetime, formatRelative, formatTime } from "./format";
+import { formatDay, formatLifetime, formatRelative, formatTime } from "@/lib/format/dates";
 import { InvitationList, InviteForm, MemberList, type InvitationRow, type MemberRow } from "./team";
 
 export const dynamic = "force-dynamic";

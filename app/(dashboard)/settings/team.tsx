@@ -9,7 +9,7 @@ import { Badge, inputClass } from "@/components/ui";
 import type { Role } from "@/db/schema";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { apiFetch } from "@/lib/client/api";
-import { useConfirmation } from "./use-confirmation";
+import { useConfirmation } from "@/components/use-confirmation";
 
 export type MemberRow = {
   membershipId: string;

@@ -2,10 +2,11 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { Button, ConfirmDialog, CopyButton } from "@/components/client-ui";
 import { inputClass, type ButtonVariant } from "@/components/ui";
+import { useConfirmation } from "@/components/use-confirmation";
 import { apiFetch } from "@/lib/client/api";
 
 /**
@@ -19,26 +20,6 @@ type Confirmation = {
   variant: ButtonVariant;
   run: () => void;
 };
-
-/** One confirmation at a time: the dialog is mounted only while it asks (so its ids stay unique). */
-function useConfirmation() {
-  const [pending, setPending] = useState<Confirmation | null>(null);
-  const trigger = useRef<HTMLElement | null>(null);
-  return {
-    pending,
-    ask(c: Confirmation, from: HTMLElement) {
-      trigger.current = from;
-      setPending(c);
-    },
-    close() {
-      setPending(null);
-      // Back to the button that opened it, as a native dialog would on close().
-      requestAnimationFrame(() => {
-        if (trigger.current?.isConnected) trigger.current.focus();
-      });
-    },
-  };
-}
 
 function useCartMutation<V, T>(fn: (variables: V) => Promise<T>, success: (data: T) => void, done: () => void) {
   const router = useRouter();
@@ -76,7 +57,7 @@ type LinkAnswer = { paymentLink: string; expiresAt: string; created: boolean };
 export function LinkPanel({ cartId, canChange, linkable, notLinkableReason, link }: LinkPanelProps) {
   const inputId = useId();
   const hintId = useId();
-  const confirm = useConfirmation();
+  const confirm = useConfirmation<Confirmation>();
   const path = `/api/dashboard/carts/${encodeURIComponent(cartId)}/link`;
 
   const generate = useCartMutation(
@@ -95,14 +76,14 @@ export function LinkPanel({ cartId, canChange, linkable, notLinkableReason, link
       });
     },
     () => {
-      if (confirm.pending) confirm.close();
+      if (confirm.target) confirm.close();
     },
   );
   const revoke = useCartMutation(
     (_: void) => apiFetch(path, { method: "DELETE" }),
     () => toast.success("Payment link revoked"),
     () => {
-      if (confirm.pending) confirm.close();
+      if (confirm.target) confirm.close();
     },
   );
   const busy = generate.isPending || revoke.isPending;
@@ -208,17 +189,17 @@ export function LinkPanel({ cartId, canChange, linkable, notLinkableReason, link
         </div>
       )}
 
-      {confirm.pending && (
+      {confirm.target && (
         <ConfirmDialog
           open
-          title={confirm.pending.title}
+          title={confirm.target.title}
           confirmLabel="Confirm"
-          variant={confirm.pending.variant}
+          variant={confirm.target.variant}
           busy={busy}
-          onConfirm={confirm.pending.run}
+          onConfirm={confirm.target.run}
           onClose={confirm.close}
         >
-          {confirm.pending.body}
+          {confirm.target.body}
         </ConfirmDialog>
       )}
     </div>
@@ -234,13 +215,13 @@ export type StatusActionsProps = {
 };
 
 export function StatusActions({ cartId, canRecover, canExpire, totalLabel }: StatusActionsProps) {
-  const confirm = useConfirmation();
+  const confirm = useConfirmation<Confirmation>();
   const mark = useCartMutation(
     (status: "recovered" | "expired") =>
       apiFetch<{ id: string; status: string }>(`/api/dashboard/carts/${encodeURIComponent(cartId)}/status`, { method: "POST", body: { status } }),
     (data) => toast.success(data.status === "recovered" ? "Cart marked recovered" : "Cart marked expired"),
     () => {
-      if (confirm.pending) confirm.close();
+      if (confirm.target) confirm.close();
     },
   );
   if (!canRecover && !canExpire) return null;
@@ -287,17 +268,17 @@ export function StatusActions({ cartId, canRecover, canExpire, totalLabel }: Sta
           Mark expired
         </Button>
       )}
-      {confirm.pending && (
+      {confirm.target && (
         <ConfirmDialog
           open
-          title={confirm.pending.title}
+          title={confirm.target.title}
           confirmLabel="Confirm"
-          variant={confirm.pending.variant}
+          variant={confirm.target.variant}
           busy={mark.isPending}
-          onConfirm={confirm.pending.run}
+          onConfirm={confirm.target.run}
           onClose={confirm.close}
         >
-          {confirm.pending.body}
+          {confirm.target.body}
         </ConfirmDialog>
       )}
     </>

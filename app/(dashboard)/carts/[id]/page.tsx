@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { formatTime } from "@/lib/format/dates";
 import { Badge, Card, StatusBadge } from "@/components/ui";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/auth/roles";
@@ -187,21 +188,6 @@ export default async function CartPage({ params }: { params: Promise<{ id: strin
 
 const SOURCES: Record<string, string> = { api: "Tracker API", torque: "Torque checkout", twig: "Twig order" };
 const CHANNELS: Record<string, string> = { link: "paid through the link", manual: "marked by staff", checkout: "paid at checkout", direct: "paid directly" };
-
-/** Absolute times in UTC, rendered on the server, so every viewer reads the same text. */
-const TIME = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "UTC",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-function formatTime(at: Date): string {
-  return `${TIME.format(at)} UTC`;
-}
 
 function Time({ at }: { at: Date }) {
   return <time dateTime={at.toISOString()}>{formatTime(at)}</time>;

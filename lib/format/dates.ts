@@ -1,4 +1,4 @@
-/** Times on the settings page, rendered on the server so every viewer reads the same text. */
+/** Dates and times for people, in UTC, rendered on the server so every viewer reads the same text. */
 
 const DAY = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
 const TIME = new Intl.DateTimeFormat("en-GB", {
