@@ -27,6 +27,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   variant = "primary",
   busy,
   onConfirm,
@@ -36,6 +37,7 @@ export function ConfirmDialog({
   title: string;
   children?: React.ReactNode;
   confirmLabel: string;
+  cancelLabel?: string;
   variant?: ButtonVariant;
   busy?: boolean;
   onConfirm: () => void;
@@ -63,7 +65,7 @@ export function ConfirmDialog({
         {children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{children}</div>}
         <div className="mt-5 flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose} disabled={busy}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button type="button" variant={variant} busy={busy} onClick={onConfirm} autoFocus>
             {confirmLabel}

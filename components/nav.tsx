@@ -9,6 +9,7 @@ import { cx } from "./ui";
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/carts", label: "Carts" },
+  { href: "/orders", label: "Orders" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -154,6 +154,8 @@ export const paymentSessions = pgTable(
     id: text("id").primaryKey(),
     businessId: text("business_id").notNull(),
     cartId: text("cart_id").references(() => carts.id, { onDelete: "cascade" }),
+    /** Torque and Twig payments are for an order instead of a cart. */
+    orderId: text("order_id"),
     recoveryLinkId: text("recovery_link_id").references(() => recoveryLinks.id, { onDelete: "set null" }),
     provider: text("provider").$type<"stripe" | "test">().notNull(),
     providerSessionId: text("provider_session_id"),
@@ -168,6 +170,7 @@ export const paymentSessions = pgTable(
   (t) => [
     uniqueIndex("payment_sessions_provider_idx").on(t.providerSessionId),
     index("payment_sessions_cart_idx").on(t.cartId),
+    index("payment_sessions_order_idx").on(t.orderId),
   ],
 );
 
@@ -177,6 +180,7 @@ export const payments = pgTable(
     id: text("id").primaryKey(),
     businessId: text("business_id").notNull(),
     cartId: text("cart_id").references(() => carts.id, { onDelete: "set null" }),
+    orderId: text("order_id"),
     provider: text("provider").$type<"stripe" | "test">().notNull(),
     /** Stripe PaymentIntent id (or the test session id): one payment is recorded once. */
     providerPaymentId: text("provider_payment_id").notNull(),
@@ -190,6 +194,7 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex("payments_provider_idx").on(t.provider, t.providerPaymentId),
     index("payments_cart_idx").on(t.cartId),
+    index("payments_order_idx").on(t.orderId),
   ],
 );
 
@@ -338,3 +343,143 @@ export const appSettings = pgTable("app_settings", {
   value: text("value").notNull(),
   createdAt: createdAt(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Checkout (Torque) and orders (Torque, Twig, recovered carts). Amounts are minor units of the
+// row's currency; JSON snapshots keep minor units as decimal strings (JSON has no bigint).
+
+export type CheckoutItemSnapshot = {
+  productId: string;
+  name: string | null;
+  quantity: number;
+  unitPriceMinor: string;
+  variant: string | null;
+  metadata: Record<string, unknown> | null;
+};
+export type DiscountSnapshot = { code: string; type: "percentage" | "fixed"; amount: string; description: string | null; appliedMinor: string };
+export type ShippingSnapshot = { method: string; costMinor: string; estimatedDays: number | null; description: string | null };
+export type Address = { street: string; city: string; state: string; postalCode: string; country: string; apartment?: string };
+export type CustomerSnapshot = {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone?: string | null;
+  address?: Address | null;
+  preferences?: Record<string, unknown> | null;
+};
+export type CheckoutOptionsSnapshot = {
+  allowGuest: boolean;
+  requireShipping: boolean;
+  customFields: Record<string, unknown> | null;
+  redirectUrl: string | null;
+  webhookUrl: string | null;
+  theme: { primaryColor?: string; secondaryColor?: string; logo?: string; customCSS?: string } | null;
+};
+
+export const CHECKOUT_STATUSES = ["open", "completed", "expired"] as const;
+
+export const checkoutSessions = pgTable(
+  "checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    status: text("status").$type<(typeof CHECKOUT_STATUSES)[number]>().notNull().default("open"),
+    currency: text("currency").notNull(),
+    items: jsonb("items").$type<CheckoutItemSnapshot[]>().notNull(),
+    discounts: jsonb("discounts").$type<DiscountSnapshot[]>().notNull(),
+    shipping: jsonb("shipping").$type<ShippingSnapshot>(),
+    subtotalMinor: money("subtotal_minor").notNull(),
+    discountMinor: money("discount_minor").notNull(),
+    shippingMinor: money("shipping_minor").notNull(),
+    totalMinor: money("total_minor").notNull(),
+    customer: jsonb("customer").$type<CustomerSnapshot>().notNull(),
+    options: jsonb("options").$type<CheckoutOptionsSnapshot>().notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    completedAt: ts("completed_at"),
+    expiredAt: ts("expired_at"),
+    /** A visitor of the hosted page (for the conversion rate): the first view counts. */
+    firstViewedAt: ts("first_viewed_at"),
+    viewCount: integer("view_count").notNull().default(0),
+    orderId: text("order_id"),
+    /** The abandoned cart made from this session when it expired unpaid. */
+    cartId: text("cart_id").references(() => carts.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("checkout_sessions_business_idx").on(t.businessId, t.createdAt),
+    index("checkout_sessions_open_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'open'`),
+    index("checkout_sessions_viewed_idx").on(t.businessId, t.firstViewedAt).where(sql`${t.firstViewedAt} is not null`),
+  ],
+);
+
+/** One state machine for every order; Torque and Twig each see their own projection of it. */
+export const ORDER_STATUSES = ["pending", "authorized", "processing", "completed", "cancelled", "refunded", "partially_refunded", "expired"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    source: text("source").$type<"checkout" | "twig" | "cart">().notNull(),
+    checkoutSessionId: text("checkout_session_id").references(() => checkoutSessions.id, { onDelete: "set null" }),
+    cartId: text("cart_id").references(() => carts.id, { onDelete: "set null" }),
+    status: text("status").$type<OrderStatus>().notNull(),
+    currency: text("currency").notNull(),
+    subtotalMinor: money("subtotal_minor").notNull(),
+    discountMinor: money("discount_minor").notNull().default(sql`0`),
+    shippingMinor: money("shipping_minor").notNull().default(sql`0`),
+    taxMinor: money("tax_minor").notNull().default(sql`0`),
+    totalMinor: money("total_minor").notNull(),
+    capturedMinor: money("captured_minor").notNull().default(sql`0`),
+    refundedMinor: money("refunded_minor").notNull().default(sql`0`),
+    customerEmail: text("customer_email").notNull(),
+    customer: jsonb("customer").$type<CustomerSnapshot>().notNull(),
+    shipping: jsonb("shipping").$type<Record<string, unknown>>(),
+    billing: jsonb("billing").$type<Record<string, unknown>>(),
+    customFields: jsonb("custom_fields").$type<Record<string, string>>(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    merchantReference: text("merchant_reference"),
+    merchant: jsonb("merchant").$type<Record<string, unknown>>(),
+    cancellationReason: text("cancellation_reason"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    paidAt: ts("paid_at"),
+    completedAt: ts("completed_at"),
+    cancelledAt: ts("cancelled_at"),
+    refundedAt: ts("refunded_at"),
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [
+    check("orders_status_check", sql`${t.status} in ('pending', 'authorized', 'processing', 'completed', 'cancelled', 'refunded', 'partially_refunded', 'expired')`),
+    index("orders_list_idx").on(t.businessId, t.createdAt.desc(), t.id.desc()),
+    index("orders_status_idx").on(t.businessId, t.status, t.createdAt.desc()),
+    index("orders_paid_at_idx").on(t.businessId, t.paidAt).where(sql`${t.paidAt} is not null`),
+    index("orders_customer_idx").on(t.businessId, t.customerEmail),
+    uniqueIndex("orders_checkout_session_idx").on(t.checkoutSessionId),
+  ],
+);
+
+export const orderItems = pgTable(
+  "order_items",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    orderId: text("order_id").notNull().references(() => orders.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    /** The merchant's id for the item (Torque productId, Twig itemId). */
+    itemId: text("item_id").notNull(),
+    name: text("name"),
+    description: text("description"),
+    variant: text("variant"),
+    category: text("category"),
+    categoryHierarchy: jsonb("category_hierarchy").$type<string[]>(),
+    quantity: integer("quantity").notNull(),
+    unitPriceMinor: money("unit_price_minor").notNull(),
+    taxMinor: money("tax_minor").notNull().default(sql`0`),
+    imageUrl: text("image_url"),
+    metadata: jsonb("metadata").$type<unknown>(),
+  },
+  (t) => [uniqueIndex("order_items_order_position_idx").on(t.orderId, t.position), check("order_items_quantity_check", sql`${t.quantity} > 0`)],
+);

@@ -17,7 +17,14 @@ export type EventType =
   | "link.opened"
   | "payment.succeeded"
   | "payment.duplicate"
-  | "checkout.expired";
+  | "checkout.expired"
+  | "checkout.created"
+  | "checkout.viewed"
+  | "order.created"
+  | "order.paid"
+  | "order.completed"
+  | "order.cancelled"
+  | "order.refunded";
 
 export type DomainEvent = typeof events.$inferSelect;
 

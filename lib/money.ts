@@ -45,21 +45,30 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
  */
 export function toMinor(amount: number | string, currency: string): bigint {
   const exponent = exponentOf(currency);
+  return scaledInteger(amount, exponent, () =>
+    exponent === 0 ? `${currency} amounts have no decimal places` : `${currency} amounts have at most ${exponent} decimal places`,
+  );
+}
+
+/**
+ * A decimal as an integer count of 10^-decimals: ("20.5", 2) → 2050n. Refuses more decimals
+ * than that instead of rounding. Used for amounts and for percentages in hundredths.
+ */
+export function scaledInteger(value: number | string, decimals: number, tooPrecise = () => `at most ${decimals} decimal places`): bigint {
   // String(n) is the shortest text that round-trips to the same double: 49.99 → "49.99".
-  const text = typeof amount === "number" ? numberText(amount) : amount.trim();
+  const text = typeof value === "number" ? numberText(value) : value.trim();
   const match = DECIMAL.exec(text);
   if (!match) throw new MoneyError(`"${text}" is not a decimal amount`);
   const [, sign, whole, fraction = ""] = match;
   const significant = fraction.replace(/0+$/, "");
-  if (significant.length > exponent) {
-    throw new MoneyError(
-      exponent === 0
-        ? `${currency} amounts have no decimal places`
-        : `${currency} amounts have at most ${exponent} decimal places`,
-    );
-  }
-  const minor = BigInt(whole! + significant.padEnd(exponent, "0"));
-  return sign ? -minor : minor;
+  if (significant.length > decimals) throw new MoneyError(tooPrecise());
+  const scaled = BigInt(whole! + significant.padEnd(decimals, "0"));
+  return sign ? -scaled : scaled;
+}
+
+/** minor × hundredths / 10000, rounded half up: a percentage (in hundredths of a percent) of an amount. */
+export function percentOf(minor: bigint, hundredthsOfPercent: bigint): bigint {
+  return (minor * hundredthsOfPercent + 5000n) / 10000n;
 }
 
 function numberText(n: number): string {

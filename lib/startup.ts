@@ -13,3 +13,6 @@ try {
 }
 const { dialect } = await opened();
 console.log(`[cartback] database ready (${dialect}, migrations applied)`);
+
+const { startCheckoutExpiry } = await import("@/lib/checkout/expiry");
+startCheckoutExpiry();

@@ -15,12 +15,19 @@ export const TIMELINE_LABELS: Record<Exclude<EventType, "cart.deleted">, string>
   "link.revoked": "Payment link revoked",
   "link.opened": "Customer opened the link",
   "payment.succeeded": "Paid",
-  "payment.duplicate": "Second payment received — refund it",
+  "payment.duplicate": "Extra payment received — refund it",
   "cart.recovered": "Recovered",
   "cart.expired": "Expired",
   "cart.reopened": "Reopened",
   "cart.updated": "Updated",
   "checkout.expired": "Checkout session expired",
+  "checkout.created": "Checkout link created",
+  "checkout.viewed": "Customer opened the checkout",
+  "order.created": "Order placed",
+  "order.paid": "Order paid",
+  "order.completed": "Order completed",
+  "order.cancelled": "Order cancelled",
+  "order.refunded": "Order refunded",
 };
 
 export type TimelineEntry = {

@@ -76,6 +76,12 @@ async function insertItems(tx: Db, businessId: string, cartId: string, items: Pr
 
 /** Tracker POST /api/carts: a cart reported by the merchant, `abandoned` unless said `active`. */
 export async function createCart(business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<CartView> {
+  const db = await getDb();
+  return db.transaction(async (tx) => getCart(business.id, await insertCart(tx, business, input, options), tx) as Promise<CartView>);
+}
+
+/** Creates a cart inside the caller's transaction (e.g. from a checkout session that expired unpaid); returns its id. */
+export async function insertCart(tx: Db, business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<string> {
   const currency = input.currency ?? business.defaultCurrency;
   const priced = priceItems(input.items, currency);
   if (input.totalValue !== undefined && exactAmount(input.totalValue, currency, "totalValue") !== priced.totalMinor) {
@@ -83,29 +89,26 @@ export async function createCart(business: Business, input: CreateCartInput, opt
   }
   const status = input.status ?? "abandoned";
   const now = options.now ?? new Date();
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const customerId = await upsertCustomer(tx, business.id, input.customerEmail, input.customerName);
-    const id = newId("cart", now.getTime());
-    await tx.insert(carts).values({
-      id,
-      businessId: business.id,
-      customerId,
-      source: options.source ?? "api",
-      status,
-      currency,
-      totalMinor: priced.totalMinor,
-      itemCount: priced.itemCount,
-      metadata: input.metadata ?? null,
-      createdAt: now,
-      updatedAt: now,
-      abandonedAt: status === "abandoned" ? now : null,
-    });
-    await insertItems(tx, business.id, id, priced.items);
-    await recordEvent(tx, { businessId: business.id, type: "cart.created", subjectId: id, at: now, data: { status, currency, totalMinor: String(priced.totalMinor) } });
-    if (status === "abandoned") await recordEvent(tx, { businessId: business.id, type: "cart.abandoned", subjectId: id, at: now });
-    return (await getCart(business.id, id, tx))!;
+  const customerId = await upsertCustomer(tx, business.id, input.customerEmail, input.customerName);
+  const id = newId("cart", now.getTime());
+  await tx.insert(carts).values({
+    id,
+    businessId: business.id,
+    customerId,
+    source: options.source ?? "api",
+    status,
+    currency,
+    totalMinor: priced.totalMinor,
+    itemCount: priced.itemCount,
+    metadata: input.metadata ?? null,
+    createdAt: now,
+    updatedAt: now,
+    abandonedAt: status === "abandoned" ? now : null,
   });
+  await insertItems(tx, business.id, id, priced.items);
+  await recordEvent(tx, { businessId: business.id, type: "cart.created", subjectId: id, at: now, data: { status, currency, totalMinor: String(priced.totalMinor), source: options.source ?? "api" } });
+  if (status === "abandoned") await recordEvent(tx, { businessId: business.id, type: "cart.abandoned", subjectId: id, at: now });
+  return id;
 }
 
 /** Locks the business's cart row for the rest of the transaction, or answers 404. */

@@ -20,7 +20,8 @@ export class ApiError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly options: { field?: string; issues?: FieldIssue[]; headers?: Record<string, string> } = {},
+    /** `code` overrides the dialect's code for the kind where a seed names a more precise one (ORDER_NOT_FOUND). */
+    readonly options: { field?: string; issues?: FieldIssue[]; headers?: Record<string, string>; code?: string } = {},
   ) {
     super(message);
   }

@@ -26,7 +26,7 @@ export function publicRoute<P = Record<string, never>>(
 export function keyRoute<P = Record<string, never>>(dialect: Dialect, handler: (ctx: KeyContext<P>) => Promise<Response>) {
   return publicRoute<P>(dialect, async (ctx) => {
     const { business, apiKey } = await authenticate(ctx.req.headers);
-    const limit = await consume(apiKey.id);
+    const limit = await consume(apiKey.id, dialect.rateLimit);
     let response: Response;
     try {
       response = await handler({ ...ctx, business, apiKey });

@@ -4,7 +4,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { call, newBusiness } from "@/lib/testing/fixtures";
 import { GET } from "@/app/api/carts/route";
 import { ApiError } from "./errors";
-import { consume, limiter, resetLimiterForTests } from "./rate-limit";
+import { consume, limiter, resetLimiterForTests, type RateLimitState } from "./rate-limit";
 
 function configure(vars: Record<string, string>) {
   Object.assign(process.env, vars);
@@ -90,5 +90,23 @@ describe("rate-limit headers", () => {
     const res = await call(GET, { key, path: "/api/carts?limit=500" });
     expect(res.status).toBe(400);
     expect(res.headers.get("x-ratelimit-remaining")).toBe("99");
+  });
+});
+
+describe("Torque's bursts", () => {
+  it("allows up to twice the rate in a minute, and at most five minutes' worth of extra", async () => {
+    configure({ RATE_LIMIT_STORE: "memory", RATE_LIMIT_PER_MINUTE: "10" });
+    const key = `bursty-${randomUUID()}`;
+    const standard = `standard-${randomUUID()}`;
+    const outcomes: (RateLimitState | ApiError)[] = [];
+    for (let i = 0; i < 21; i++) outcomes.push(await consume(key, "bursty").catch((e: ApiError) => e));
+    expect(outcomes.slice(0, 20).every((o) => !(o instanceof ApiError))).toBe(true);
+    expect((outcomes[9] as RateLimitState).remaining).toBe(0);
+    expect((outcomes[10] as RateLimitState).burstRemaining).toBe(9);
+    expect(outcomes[20]).toBeInstanceOf(ApiError);
+    // the standard policy stops at the base rate
+    const plain = [];
+    for (let i = 0; i < 11; i++) plain.push(await consume(standard).then(() => "ok", () => "limited"));
+    expect(plain.filter((o) => o === "limited")).toHaveLength(1);
   });
 });

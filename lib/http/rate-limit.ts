@@ -4,20 +4,34 @@ import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import { ApiError } from "./errors";
 
-export type RateLimitState = { limit: number; remaining: number; resetAt: number };
+export type RateLimitPolicy = "standard" | "bursty";
+export type RateLimitState = { limit: number; remaining: number; resetAt: number; burstRemaining?: number };
 
-const WINDOW_SECONDS = 60;
-const holder = globalThis as typeof globalThis & { __cartbackLimiter?: Promise<RateLimiterAbstract> };
+/** Counters of one budget, in a store every app instance shares. */
+type Budget = { points: number; duration: number; prefix: string };
+
+type Limiters = { base: RateLimiterAbstract; burstMinute: RateLimiterAbstract; burstWindow: RateLimiterAbstract };
+
+const holder = globalThis as typeof globalThis & { __cartbackLimiter?: Promise<Limiters> };
 
 /**
- * A fixed one-minute window per API key, in a store every app instance shares: Postgres
- * (default with DATABASE_URL), Redis (REDIS_URL), or process memory for the embedded database.
- * If the shared store fails, an in-memory limiter keeps limiting instead of failing requests.
+ * Per-key budgets in a store every app instance shares: Postgres (default with DATABASE_URL),
+ * Redis (REDIS_URL), or process memory for the embedded database. If the shared store fails,
+ * an in-memory limiter keeps limiting instead of failing requests.
  */
-async function createLimiter(): Promise<RateLimiterAbstract> {
-  const points = env().RATE_LIMIT_PER_MINUTE;
-  const base = { points, duration: WINDOW_SECONDS, keyPrefix: "api" };
-  const insuranceLimiter = new RateLimiterMemory(base);
+async function createLimiters(): Promise<Limiters> {
+  const perMinute = env().RATE_LIMIT_PER_MINUTE;
+  const store = await storeFactory();
+  return {
+    base: store({ points: perMinute, duration: 60, prefix: "api" }),
+    // Torque's bursts: up to twice the rate in any minute, for at most five minutes' worth.
+    burstMinute: store({ points: perMinute, duration: 60, prefix: "burst1m" }),
+    burstWindow: store({ points: perMinute * 5, duration: 300, prefix: "burst5m" }),
+  };
+}
+
+async function storeFactory(): Promise<(b: Budget) => RateLimiterAbstract> {
+  const memory = (b: Budget) => new RateLimiterMemory({ points: b.points, duration: b.duration, keyPrefix: b.prefix });
   switch (rateLimitStore()) {
     case "redis": {
       const { RateLimiterRedis } = await import("rate-limiter-flexible");
@@ -25,14 +39,15 @@ async function createLimiter(): Promise<RateLimiterAbstract> {
       const storeClient = new Redis(env().REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       storeClient.on("error", () => {}); // the insurance limiter takes over; reconnects on its own
       await ready(storeClient);
-      return new RateLimiterRedis({ ...base, storeClient, insuranceLimiter });
+      return (b) => new RateLimiterRedis({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, insuranceLimiter: memory(b) });
     }
     case "postgres": {
       const { RateLimiterDrizzle } = await import("rate-limiter-flexible");
-      return new RateLimiterDrizzle({ ...base, storeClient: await getDb(), schema: rateLimits, insuranceLimiter });
+      const storeClient = await getDb();
+      return (b) => new RateLimiterDrizzle({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, schema: rateLimits, insuranceLimiter: memory(b) });
     }
     default:
-      return insuranceLimiter;
+      return memory;
   }
 }
 
@@ -50,27 +65,43 @@ function ready(client: import("ioredis").Redis, timeoutMs = 2000): Promise<void>
   });
 }
 
-export function limiter(): Promise<RateLimiterAbstract> {
-  return (holder.__cartbackLimiter ??= createLimiter());
+export async function limiter(): Promise<RateLimiterAbstract> {
+  return (await limiters()).base;
+}
+
+function limiters(): Promise<Limiters> {
+  return (holder.__cartbackLimiter ??= createLimiters());
 }
 
 export function resetLimiterForTests(): void {
   holder.__cartbackLimiter = undefined;
 }
 
-/** Counts one request for the key; throws 429 with Retry-After once the minute's budget is spent. */
-export async function consume(key: string): Promise<RateLimitState> {
-  const rl = await limiter();
+/** Counts one request for the key; throws 429 with Retry-After once its budget is spent. */
+export async function consume(key: string, policy: RateLimitPolicy = "standard"): Promise<RateLimitState> {
+  const { base, burstMinute, burstWindow } = await limiters();
+  let refused: RateLimiterRes;
   try {
-    return state(rl.points, await rl.consume(key));
+    return state(base.points, await base.consume(key));
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const s = state(rl.points, rejection);
-    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    throw new ApiError("rate_limited", `Rate limit of ${rl.points} requests per minute exceeded; retry in ${retryAfter}s`, {
-      headers: { ...rateLimitHeaders(s), "Retry-After": String(retryAfter) },
-    });
+    refused = rejection;
   }
+  if (policy === "bursty") {
+    try {
+      const minute = await burstMinute.consume(key);
+      const window = await burstWindow.consume(key);
+      return { ...state(base.points, refused), burstRemaining: Math.min(minute.remainingPoints, window.remainingPoints) };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      refused = rejection.msBeforeNext < refused.msBeforeNext ? refused : rejection;
+    }
+  }
+  const s = state(base.points, refused);
+  const retryAfter = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+  throw new ApiError("rate_limited", `Rate limit of ${base.points} requests per minute exceeded; retry in ${retryAfter}s`, {
+    headers: { ...rateLimitHeaders({ ...s, remaining: 0, ...(policy === "bursty" ? { burstRemaining: 0 } : {}) }), "Retry-After": String(retryAfter) },
+  });
 }
 
 function state(limit: number, res: RateLimiterRes): RateLimitState {
@@ -86,5 +117,6 @@ export function rateLimitHeaders(s: RateLimitState): Record<string, string> {
     "X-RateLimit-Limit": String(s.limit),
     "X-RateLimit-Remaining": String(s.remaining),
     "X-RateLimit-Reset": String(s.resetAt),
+    ...(s.burstRemaining !== undefined ? { "X-RateLimit-Burst-Remaining": String(s.burstRemaining) } : {}),
   };
 }

@@ -6,7 +6,10 @@ import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { toStripeAmount } from "@/lib/money";
-import { recordPayment, type PaymentOutcome } from "./service";
+import { getCart } from "@/lib/carts/queries";
+import { getOrder, itemLabel } from "@/lib/orders/queries";
+import { recordOrderPayment } from "@/lib/orders/service";
+import { recordPayment } from "./service";
 import { paymentMode, stripe } from "./stripe";
 
 const MIN_STRIPE_LIFETIME_MS = 31 * 60_000; // Stripe wants 30 min to 24 h
@@ -68,12 +71,85 @@ export async function startPaymentSession(cart: CartView, link: LinkRef, now = n
 }
 
 /**
+ * A payment session for a placed checkout order: Stripe Checkout with the order's lines, its
+ * discount as a one-off coupon and its shipping as a fixed rate (so Stripe charges exactly our
+ * total), or our test checkout without Stripe keys.
+ */
+export async function startOrderPaymentSession(
+  order: { id: string; businessId: string; currency: string; totalMinor: bigint; discountMinor: bigint; shippingMinor: bigint; customerEmail: string; checkoutSessionId: string | null; expiresAt: Date | null },
+  lines: { label: string; quantity: number; unitPriceMinor: bigint }[],
+  shippingMethod: string | null,
+  now = new Date(),
+): Promise<string> {
+  const id = newId("ps");
+  const client = stripe();
+  const appUrl = env().APP_URL;
+  const db = await getDb();
+  const base = { id, businessId: order.businessId, orderId: order.id, amountMinor: order.totalMinor, currency: order.currency, createdAt: now };
+  if (!client) {
+    const url = `${appUrl}/pay/test/${id}`;
+    await db.insert(paymentSessions).values({ ...base, provider: "test", url, expiresAt: new Date(now.getTime() + TEST_LIFETIME_MS) });
+    return url;
+  }
+  const until = order.expiresAt ? order.expiresAt.getTime() - now.getTime() : MAX_STRIPE_LIFETIME_MS;
+  const expiresAt = new Date(now.getTime() + Math.min(MAX_STRIPE_LIFETIME_MS, Math.max(MIN_STRIPE_LIFETIME_MS, until)));
+  const currency = order.currency.toLowerCase();
+  const metadata = { order_id: order.id, business_id: order.businessId, checkout_session_id: order.checkoutSessionId ?? "", payment_session_id: id };
+  const coupon =
+    order.discountMinor > 0n
+      ? await client.coupons.create(
+          { amount_off: toStripeAmount(order.discountMinor, order.currency), currency, duration: "once", name: "Discount", max_redemptions: 1 },
+          { idempotencyKey: `${id}-coupon` },
+        )
+      : undefined;
+  const session = await client.checkout.sessions.create(
+    {
+      mode: "payment",
+      line_items: lines.map((line) => ({
+        quantity: line.quantity,
+        price_data: { currency, unit_amount: toStripeAmount(line.unitPriceMinor, order.currency), product_data: { name: line.label } },
+      })),
+      ...(coupon ? { discounts: [{ coupon: coupon.id }] } : {}),
+      ...(order.shippingMinor > 0n
+        ? {
+            shipping_options: [
+              {
+                shipping_rate_data: {
+                  display_name: shippingMethod ?? "Shipping",
+                  type: "fixed_amount" as const,
+                  fixed_amount: { amount: toStripeAmount(order.shippingMinor, order.currency), currency },
+                },
+              },
+            ],
+          }
+        : {}),
+      customer_email: order.customerEmail,
+      client_reference_id: order.id,
+      metadata,
+      payment_intent_data: { metadata },
+      success_url: `${appUrl}/checkout/${order.checkoutSessionId}/complete?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${appUrl}/checkout/${order.checkoutSessionId}`,
+      expires_at: Math.floor(expiresAt.getTime() / 1000),
+    },
+    { idempotencyKey: id },
+  );
+  if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
+  await db.insert(paymentSessions).values({ ...base, provider: "stripe", providerSessionId: session.id, url: session.url, expiresAt });
+  return session.url;
+}
+
+/**
  * Closes the open Stripe sessions of a cart (after it was paid) or of a link (revoked or replaced),
  * so an old tab cannot take a second payment. Best effort: Stripe may already have closed them.
  */
-export async function expireOpenSessions(scope: { cartId: string } | { recoveryLinkId: string }): Promise<void> {
+export async function expireOpenSessions(scope: { cartId: string } | { recoveryLinkId: string } | { orderId: string }): Promise<void> {
   const db = await getDb();
-  const where = "cartId" in scope ? eq(paymentSessions.cartId, scope.cartId) : eq(paymentSessions.recoveryLinkId, scope.recoveryLinkId);
+  const where =
+    "cartId" in scope
+      ? eq(paymentSessions.cartId, scope.cartId)
+      : "orderId" in scope
+        ? eq(paymentSessions.orderId, scope.orderId)
+        : eq(paymentSessions.recoveryLinkId, scope.recoveryLinkId);
   const open = await db
     .update(paymentSessions)
     .set({ status: "expired" })
@@ -88,46 +164,83 @@ export async function expireOpenSessions(scope: { cartId: string } | { recoveryL
   );
 }
 
-export type TestSession = typeof paymentSessions.$inferSelect & { token: string; businessName: string };
+/** What the test checkout page shows and where the customer goes after paying. */
+export type TestSession = {
+  session: typeof paymentSessions.$inferSelect;
+  businessName: string;
+  customerEmail: string;
+  lines: { label: string; quantity: number; amountMinor: bigint }[];
+  adjustments: { label: string; amountMinor: bigint }[];
+  returnUrl: string;
+};
 
-/** A test-mode session with its link token, for the test checkout page. */
+/** A test-mode session (for a recovery link's cart or a checkout's order), for the test checkout page. */
 export async function getTestSession(sessionId: string): Promise<TestSession | undefined> {
   const db = await getDb();
   const [row] = await db
-    .select({ session: paymentSessions, token: recoveryLinks.token, businessName: businesses.name })
+    .select({ session: paymentSessions, businessName: businesses.name, token: recoveryLinks.token })
     .from(paymentSessions)
-    .innerJoin(recoveryLinks, eq(recoveryLinks.id, paymentSessions.recoveryLinkId))
     .innerJoin(businesses, eq(businesses.id, paymentSessions.businessId))
+    .leftJoin(recoveryLinks, eq(recoveryLinks.id, paymentSessions.recoveryLinkId))
     .where(and(eq(paymentSessions.id, sessionId), eq(paymentSessions.provider, "test")));
-  return row ? { ...row.session, token: row.token, businessName: row.businessName } : undefined;
+  if (!row) return undefined;
+  const { session } = row;
+  if (session.cartId && row.token) {
+    const cart = await getCart(session.businessId, session.cartId);
+    if (!cart) return undefined;
+    return {
+      session,
+      businessName: row.businessName,
+      customerEmail: cart.customerEmail,
+      lines: cart.items.map((i) => ({ label: i.name, quantity: i.quantity, amountMinor: i.unitPriceMinor * BigInt(i.quantity) })),
+      adjustments: [],
+      returnUrl: `/r/${row.token}/status?session_id=${session.id}`,
+    };
+  }
+  if (session.orderId) {
+    const order = await getOrder(session.businessId, session.orderId);
+    if (!order) return undefined;
+    return {
+      session,
+      businessName: row.businessName,
+      customerEmail: order.customerEmail,
+      lines: order.items.map((i) => ({ label: itemLabel(i), quantity: i.quantity, amountMinor: i.unitPriceMinor * BigInt(i.quantity) })),
+      adjustments: [
+        ...(order.discountMinor > 0n ? [{ label: "Discount", amountMinor: -order.discountMinor }] : []),
+        ...(order.shippingMinor > 0n ? [{ label: "Shipping", amountMinor: order.shippingMinor }] : []),
+      ],
+      returnUrl: `/checkout/${order.checkoutSessionId}/complete`,
+    };
+  }
+  return undefined;
 }
 
 /** The customer pays a test-mode session: recorded exactly like a Stripe payment. */
-export async function payTestSession(sessionId: string, now = new Date()): Promise<{ token: string; outcome: PaymentOutcome }> {
+export async function payTestSession(sessionId: string, now = new Date()): Promise<{ returnUrl: string }> {
   if (paymentMode() !== "test") throw new ApiError("forbidden", "Test payments are disabled while Stripe is configured");
+  const found = await getTestSession(sessionId);
+  if (!found || found.session.expiresAt <= now) throw new ApiError("not_found", "This test checkout has expired or does not exist");
   const db = await getDb();
-  const result = await db.transaction(async (tx) => {
-    const [session] = await tx
-      .select({ session: paymentSessions, token: recoveryLinks.token })
-      .from(paymentSessions)
-      .innerJoin(recoveryLinks, eq(recoveryLinks.id, paymentSessions.recoveryLinkId))
-      .where(and(eq(paymentSessions.id, sessionId), eq(paymentSessions.provider, "test"), gt(paymentSessions.expiresAt, now)))
-      .for("update", { of: paymentSessions });
-    if (!session || !session.session.cartId) throw new ApiError("not_found", "This test checkout has expired or does not exist");
-    if (session.session.status === "expired") throw new ApiError("conflict", "This checkout was closed; open the payment link again");
-    const outcome = await recordPayment(tx, {
-      businessId: session.session.businessId,
-      cartId: session.session.cartId,
-      provider: "test",
-      providerPaymentId: session.session.id,
-      paymentSessionId: session.session.id,
-      amountMinor: session.session.amountMinor,
-      currency: session.session.currency,
+  const settled = await db.transaction(async (tx) => {
+    const [session] = await tx.select().from(paymentSessions).where(eq(paymentSessions.id, sessionId)).for("update");
+    if (session!.status === "expired") throw new ApiError("conflict", "This checkout was closed; open the link again");
+    const payment = {
+      businessId: session!.businessId,
+      provider: "test" as const,
+      providerPaymentId: session!.id,
+      paymentSessionId: session!.id,
+      amountMinor: session!.amountMinor,
+      currency: session!.currency,
       paidAt: now,
-      channel: "link",
-    });
-    return { token: session.token, outcome, cartId: session.session.cartId };
+    };
+    if (session!.cartId) {
+      const outcome = await recordPayment(tx, { ...payment, cartId: session!.cartId, channel: "link" });
+      return outcome === "recovered" ? { cartId: session!.cartId } : {};
+    }
+    const outcome = await recordOrderPayment(tx, { ...payment, orderId: session!.orderId! });
+    return outcome === "paid" ? { orderId: session!.orderId! } : {};
   });
-  if (result.outcome === "recovered") await expireOpenSessions({ cartId: result.cartId });
-  return { token: result.token, outcome: result.outcome };
+  if (settled.cartId) await expireOpenSessions({ cartId: settled.cartId });
+  if (settled.orderId) await expireOpenSessions({ orderId: settled.orderId });
+  return { returnUrl: found.returnUrl };
 }

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { getDb, type Db } from "@/db/client";
-import { carts, paymentSessions, stripeEvents } from "@/db/schema";
+import { carts, orders, paymentSessions, stripeEvents } from "@/db/schema";
+import { recordOrderPayment } from "@/lib/orders/service";
 import { recordEvent } from "@/lib/events";
 import { fromStripeAmount, isCurrency } from "@/lib/money";
 import { expireOpenSessions } from "./checkout";
@@ -9,12 +10,17 @@ import { recordPayment, type PaymentOutcome } from "./service";
 
 export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
 
-type Ours = { businessId: string; cartId: string; paymentSessionId: string | null };
+/** What our metadata names: a recovery link's cart, or a checkout's order. */
+type Ours = { businessId: string; cartId?: string; orderId?: string; paymentSessionId: string | null };
 
 /** Only objects we created carry our metadata; anything else on the Stripe account is not ours. */
 function ours(metadata: Stripe.Metadata | null | undefined): Ours | undefined {
-  if (!metadata?.cart_id || !metadata.business_id) return undefined;
-  return { businessId: metadata.business_id, cartId: metadata.cart_id, paymentSessionId: metadata.payment_session_id ?? null };
+  if (!metadata?.business_id || !(metadata.cart_id || metadata.order_id)) return undefined;
+  return {
+    businessId: metadata.business_id,
+    ...(metadata.order_id ? { orderId: metadata.order_id } : { cartId: metadata.cart_id }),
+    paymentSessionId: metadata.payment_session_id ?? null,
+  };
 }
 
 /**
@@ -43,9 +49,11 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
       .update(stripeEvents)
       .set({ outcome, businessId: ref?.businessId ?? null, cartId: ref?.cartId ?? null })
       .where(eq(stripeEvents.id, event.id));
-    return { outcome, recoveredCart: outcome === "applied" ? ref?.cartId : undefined };
+    return { outcome, settled: outcome === "applied" ? ref : undefined };
   });
-  if ("recoveredCart" in result && result.recoveredCart) await expireOpenSessions({ cartId: result.recoveredCart });
+  // Once paid, other open Stripe tabs for the same cart or order must not take a second payment.
+  if ("settled" in result && result.settled?.cartId) await expireOpenSessions({ cartId: result.settled.cartId });
+  if ("settled" in result && result.settled?.orderId) await expireOpenSessions({ orderId: result.settled.orderId });
   return result.outcome;
 }
 
@@ -88,12 +96,11 @@ async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<St
         .set({ status: "expired" })
         .where(and(eq(paymentSessions.providerSessionId, session.id), eq(paymentSessions.status, "open")))
         .returning({ id: paymentSessions.id });
-      const [cart] = await tx
-        .select({ id: carts.id })
-        .from(carts)
-        .where(and(eq(carts.businessId, ref.businessId), eq(carts.id, ref.cartId)));
-      if (cart && closed.length) {
-        await recordEvent(tx, { businessId: ref.businessId, type: "checkout.expired", subjectId: cart.id, data: { sessionId: session.id } });
+      const subject = ref.cartId
+        ? (await tx.select({ id: carts.id }).from(carts).where(and(eq(carts.businessId, ref.businessId), eq(carts.id, ref.cartId))))[0]
+        : (await tx.select({ id: orders.id }).from(orders).where(and(eq(orders.businessId, ref.businessId), eq(orders.id, ref.orderId!))))[0];
+      if (subject && closed.length) {
+        await recordEvent(tx, { businessId: ref.businessId, type: "checkout.expired", subjectId: subject.id, data: { sessionId: session.id } });
       }
       return { outcome: "recorded", ref };
     }
@@ -109,9 +116,24 @@ async function paid(
 ): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
   const currency = (p.currency ?? "").toUpperCase();
   if (!isCurrency(currency)) return { outcome: "unmatched", ref };
+  if (ref.orderId) {
+    const outcome = await recordOrderPayment(tx, {
+      businessId: ref.businessId,
+      orderId: ref.orderId,
+      provider: "stripe",
+      providerPaymentId: p.providerPaymentId,
+      providerSessionId: p.providerSessionId,
+      paymentSessionId: ref.paymentSessionId,
+      amountMinor: fromStripeAmount(p.amount, currency),
+      currency,
+      paidAt: new Date(p.paidAt * 1000),
+    });
+    if (outcome === "no_order") return { outcome: "unmatched", ref };
+    return { outcome: outcome === "paid" ? "applied" : "recorded", ref };
+  }
   const outcome: PaymentOutcome = await recordPayment(tx, {
     businessId: ref.businessId,
-    cartId: ref.cartId,
+    cartId: ref.cartId!,
     provider: "stripe",
     providerPaymentId: p.providerPaymentId,
     providerSessionId: p.providerSessionId,

@@ -59,6 +59,7 @@ export class StripeMock {
         },
       ];
     }
+    if (method === "POST" && path === "/v1/coupons") return [200, { id: "coupon_mock1", object: "coupon" }];
     const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
     if (method === "POST" && expire) return [200, { id: expire[1], object: "checkout.session", status: "expired" }];
     return [404, { error: { type: "invalid_request_error", message: `No mock for ${method} ${path}` } }];

@@ -19,6 +19,7 @@ const CODES: Record<ErrorKind, [status: number, code: string]> = {
 
 export const tracker: Dialect = {
   name: "tracker",
+  rateLimit: "standard",
   ok(data, status = 200) {
     return Response.json({ success: true, data }, { status });
   },

@@ -5,8 +5,8 @@ import { payTestSession } from "@/lib/payments/checkout";
 export async function POST(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   try {
-    const { token } = await payTestSession(id);
-    return new Response(null, { status: 303, headers: { Location: `/r/${token}/status?session_id=${id}` } });
+    const { returnUrl } = await payTestSession(id);
+    return new Response(null, { status: 303, headers: { Location: returnUrl } });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     const status = error.kind === "not_found" ? 404 : error.kind === "forbidden" ? 403 : 409;

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { createCheckoutSession } from "@/lib/checkout/service";
+import { fromZod } from "@/lib/http/errors";
+import { torqueCheckout } from "@/lib/http/dialects/torque";
+import { keyRoute } from "@/lib/http/handler";
+import { readJson } from "@/lib/http/input";
+import { toGenerateLinkResponse } from "@/lib/torque/format";
+import { fullRequest, simpleRequest } from "@/lib/torque/validation";
+
+const object = z.record(z.string(), z.unknown(), { error: "must be a JSON object" });
+
+/** Both request shapes of the seeds: 001's (businessId, productId items, customerData) and 000's (id/name items, customer). */
+export const POST = keyRoute(torqueCheckout, async ({ req, business }) => {
+  const raw = await readJson(req, object);
+  const shape = "customerData" in raw ? fullRequest : simpleRequest;
+  const parsed = shape.safeParse(raw);
+  if (!parsed.success) throw fromZod("validation", parsed.error);
+  const { session } = await createCheckoutSession(business, parsed.data);
+  return torqueCheckout.ok(toGenerateLinkResponse(session));
+});
