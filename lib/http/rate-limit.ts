@@ -24,9 +24,9 @@ async function createLimiters(): Promise<Limiters> {
   const store = await storeFactory();
   return {
     base: store({ points: perMinute, duration: 60, prefix: "api" }),
-    // Torque's bursts: up to twice the rate in any minute, for at most five minutes' worth.
+    // Torque's bursts: up to twice the rate in any minute, for at most five minutes' worth an hour.
     burstMinute: store({ points: perMinute, duration: 60, prefix: "burst1m" }),
-    burstWindow: store({ points: perMinute * 5, duration: 300, prefix: "burst5m" }),
+    burstWindow: store({ points: perMinute * 5, duration: 3600, prefix: "burst1h" }),
   };
 }
 

@@ -777,6 +777,13 @@ describe("money is exact", () => {
     // 100 × 999,999.99 × 999,999 needs 16 significant digits, which a JSON number cannot carry exactly.
     const tooBig = Array.from({ length: 100 }, () => ({ productId: "prod_1", price: 999_999.99, quantity: 999_999 }));
     await expectRefused(() => post({ ...seed001Body(refusals.business.id), cart: { items: tooBig } }, refusals.key), "cart.items");
+    // 10 × 999,999.99 × 999,999 + 999,999.99 × 10 = 9,999,999,900,000.00: fine alone, too much with shipping
+    const edge = [...Array.from({ length: 10 }, () => ({ productId: "prod_1", price: 999_999.99, quantity: 999_999 })), { productId: "prod_2", price: 999_999.99, quantity: 10 }];
+    const alone = await post({ ...seed001Body(shop.business.id), cart: { items: edge } });
+    expect(alone.status, alone.text).toBe(200);
+    expect(alone.body.cartSummary.total).toBe(9_999_999_900_000);
+    const shipped = { ...seed001Body(refusals.business.id), cart: { items: edge, shipping: { method: "freight", cost: 999_999.99 } } };
+    await expectRefused(() => post(shipped, refusals.key), "cart.shipping.cost");
   });
 });
 

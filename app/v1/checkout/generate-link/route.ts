@@ -12,7 +12,8 @@ const object = z.record(z.string(), z.unknown(), { error: "must be a JSON object
 /** Both request shapes of the seeds: 001's (businessId, productId items, customerData) and 000's (id/name items, customer). */
 export const POST = keyRoute(torqueCheckout, async ({ req, business }) => {
   const raw = await readJson(req, object);
-  const shape = "customerData" in raw ? fullRequest : simpleRequest;
+  // 001's shape names customerData (or businessId without 000's customer); anything else is read as 000's.
+  const shape = "customerData" in raw || ("businessId" in raw && !("customer" in raw)) ? fullRequest : simpleRequest;
   const parsed = shape.safeParse(raw);
   if (!parsed.success) throw fromZod("validation", parsed.error);
   const { session } = await createCheckoutSession(business, parsed.data);
