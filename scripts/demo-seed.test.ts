@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { carts, CART_STATUSES, payments } from "@/db/schema";
+import { carts, CART_STATUSES, orders, payments } from "@/db/schema";
 import { authenticate } from "@/lib/auth/api-keys";
 import { staffFromHeaders } from "@/lib/auth/staff";
 import { signIn } from "@/lib/testing/staff";
@@ -35,10 +35,16 @@ describe("seedDemo", () => {
     expect(byLink.length).toBeGreaterThan(0);
     expect(rows.some((c) => c.recoveryChannel === "manual")).toBe(true);
     const paid = await db.select().from(payments).where(eq(payments.businessId, business.id));
-    expect(paid.length).toBe(byLink.length);
+    expect(paid.filter((p) => p.cartId).length).toBe(byLink.length);
 
     const auth = await authenticate(new Headers({ "x-api-key": key }));
     expect(auth.business.id).toBe(business.id);
+
+    const demoOrders = await db.select().from(orders).where(eq(orders.businessId, business.id));
+    const statuses = new Set(demoOrders.map((o) => o.status));
+    expect(demoOrders.length).toBeGreaterThan(5);
+    for (const status of ["pending", "processing", "completed"] as const) expect(statuses, status).toContain(status);
+    for (const o of demoOrders) for (const at of [o.createdAt, o.paidAt, o.completedAt]) if (at) expect(at.getTime()).toBeLessThanOrEqual(now);
 
     expect(staff.map((s) => s.role)).toEqual(["owner", "viewer"]);
     for (const login of staff) {

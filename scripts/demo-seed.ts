@@ -17,6 +17,9 @@ import { generateLink } from "@/lib/links/service";
 import { randomChars } from "@/lib/ids";
 import { toDecimalString } from "@/lib/money";
 import { recordPayment } from "@/lib/payments/service";
+import { viewCheckout } from "@/lib/checkout/page";
+import { createCheckoutSession } from "@/lib/checkout/service";
+import { completeOrder, placeOrder, recordOrderPayment } from "@/lib/orders/service";
 import { addMember, createStaffUser } from "@/lib/team/service";
 
 const CART_COUNT = 300;
@@ -283,8 +286,56 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const { business, key } = await createBusiness(db, { name: "Demo Shop", defaultCurrency: "USD" });
   // The services each run their own transaction; one cart at a time keeps PGlite simple.
   for (const plan of plans) await createPlannedCart(db, business, plan, now);
+  await createDemoCheckouts(db, business, rand, now);
   const staff = await createDemoStaff(db, business.id);
   return { business, key, counts: await countByStatus(db, business.id), staff };
+}
+
+/**
+ * Torque checkouts over the last 30 days: some opened and paid (a few marked completed), some
+ * placed but unpaid, some never opened. The expiry sweep turns the unpaid ones into abandoned carts
+ * once the app runs.
+ */
+async function createDemoCheckouts(db: Db, business: Business, rand: Random, now: number): Promise<void> {
+  for (let i = 0; i < 24; i++) {
+    const at = new Date(now - Math.floor(between(rand, 0.2, 30) * DAY));
+    const product = pick(rand, PRODUCTS);
+    const [firstName, lastName] = pick(rand, [["Ines", "Moreau"], ["Kenji", "Sato"], ["Amara", "Okafor"], ["Lukas", "Berg"], ["Sofia", "Rossi"]]);
+    const email = `${firstName!.toLowerCase()}.${lastName!.toLowerCase()}@example.net`;
+    const { session } = await createCheckoutSession(
+      business,
+      {
+        businessId: business.id,
+        cart: {
+          items: [{ productId: `prod_${product[0].replace(/[^a-z0-9]/g, "").slice(0, 18)}`, quantity: intBetween(rand, 1, 3), price: toDecimalString(BigInt(product[2]), "USD"), metadata: { name: product[1] } }],
+          ...(rand() < 0.3 ? { discounts: [{ code: "WELCOME10", amount: 10, type: "percentage" as const }] } : {}),
+          shipping: { method: "standard", cost: 5.99, estimatedDays: 3 },
+        },
+        customerData: { email, firstName: firstName!, lastName: lastName! },
+        options: { expiresIn: 3600, requireShipping: false },
+      },
+      at,
+    );
+    const outcome = rand();
+    if (outcome < 0.2) continue; // never opened
+    await viewCheckout(session.id, new Date(at.getTime() + 2 * MINUTE));
+    if (outcome < 0.35) continue; // opened, left without ordering
+    const order = await placeOrder(session.id, { email, firstName: firstName!, lastName: lastName! }, new Date(at.getTime() + 5 * MINUTE));
+    if (outcome < 0.45) continue; // placed, never paid
+    const paidAt = new Date(at.getTime() + 8 * MINUTE);
+    await db.transaction((tx) =>
+      recordOrderPayment(tx, {
+        businessId: business.id,
+        orderId: order.id,
+        provider: "test",
+        providerPaymentId: `demo_${order.id}`,
+        amountMinor: order.totalMinor,
+        currency: order.currency,
+        paidAt,
+      }),
+    );
+    if (outcome > 0.7) await completeOrder(business.id, order.id, new Date(Math.min(now, paidAt.getTime() + DAY / 2)));
+  }
 }
 
 /** An owner to sign in with, and a read-only viewer to see what that role looks like. */
