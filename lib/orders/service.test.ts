@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -10,6 +11,9 @@ import { customerForm, newCheckout, payInTestMode, placedOrder, startPayment } f
 import { getOrder } from "./queries";
 import { cancelOrder, completeOrder, placeOrder, recordOrderPayment } from "./service";
 import { toOrderStatus, toTorqueOrder } from "./torque";
+
+// Stripe ids are unique across the whole database, which test files share on Postgres.
+const RUN = randomUUID().slice(0, 8);
 
 async function orderView(businessId: string, orderId: string) {
   return (await getOrder(businessId, orderId))!;
@@ -97,7 +101,7 @@ describe("payments are applied once", () => {
     const db = await getDb();
     const report = () =>
       db.transaction((tx) =>
-        recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: "pi_once", amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
+        recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: `pi_once_${RUN}`, amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
       );
     const outcomes = await Promise.all([report(), report(), report()]);
     expect(outcomes.sort()).toEqual(["already_recorded", "already_recorded", "paid"]);
@@ -112,7 +116,7 @@ describe("payments are applied once", () => {
     await payInTestMode(session, order);
     const db = await getDb();
     const outcome = await db.transaction((tx) =>
-      recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: "pi_second", amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
+      recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: `pi_second_${RUN}`, amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
     );
     expect(outcome).toBe("duplicate_payment");
     const view = await orderView(business.id, order.id);
@@ -127,14 +131,14 @@ describe("payments are applied once", () => {
     await cancelOrder(business.id, order.id, { reason: "Changed my mind" });
     const db = await getDb();
     const outcome = await db.transaction((tx) =>
-      recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: "pi_late", amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
+      recordOrderPayment(tx, { businessId: business.id, orderId: order.id, provider: "stripe", providerPaymentId: `pi_late_${RUN}`, amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
     );
     expect(outcome).toBe("duplicate_payment");
     const view = await orderView(business.id, order.id);
     expect(view.status).toBe("cancelled");
-    expect(view.payments.map((p) => p.providerPaymentId)).toEqual(["pi_late"]);
+    expect(view.payments.map((p) => p.providerPaymentId)).toEqual([`pi_late_${RUN}`]);
     const events = await eventsFor(db, business.id, order.id);
-    expect(events.find((e) => e.type === "payment.duplicate")?.data).toMatchObject({ orderStatus: "cancelled", providerPaymentId: "pi_late" });
+    expect(events.find((e) => e.type === "payment.duplicate")?.data).toMatchObject({ orderStatus: "cancelled", providerPaymentId: `pi_late_${RUN}` });
     expect(events.map((e) => e.type)).not.toContain("order.paid");
   });
 
@@ -144,7 +148,7 @@ describe("payments are applied once", () => {
     const { order } = await placedOrder(business);
     const db = await getDb();
     const outcome = await db.transaction((tx) =>
-      recordOrderPayment(tx, { businessId: other.business.id, orderId: order.id, provider: "stripe", providerPaymentId: "pi_wrong", amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
+      recordOrderPayment(tx, { businessId: other.business.id, orderId: order.id, provider: "stripe", providerPaymentId: `pi_wrong_${RUN}`, amountMinor: 5998n, currency: "USD", paidAt: new Date() }),
     );
     expect(outcome).toBe("no_order");
     expect((await orderView(business.id, order.id)).status).toBe("pending");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,9 @@ import { call, newBusiness } from "@/lib/testing/fixtures";
 import { placedOrder, startPayment } from "@/lib/testing/orders";
 import { StripeMock } from "@/lib/testing/stripe-mock";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+
+// Stripe ids are unique across the whole database, which test files share on Postgres.
+const RUN = randomUUID().slice(0, 8);
 
 /** Paying a checkout order through Stripe Checkout (StripeMock) and Stripe's signed webhooks. */
 
@@ -73,7 +77,7 @@ describe("paying a checkout order with Stripe", () => {
     // 109.97 − 20% (21.994 → 21.99) + 5.99 = 93.97
     expect(order).toMatchObject({ subtotalMinor: 10997n, discountMinor: 2199n, shippingMinor: 599n, totalMinor: 9397n });
     const url = await startPayment(session, order);
-    expect(url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_mock\d+$/);
+    expect(url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_mock\w+$/);
 
     const [ps] = await (await getDb()).select().from(paymentSessions).where(eq(paymentSessions.orderId, order.id));
     const coupon = stripe.requests.filter((r) => r.path === "/v1/coupons").at(-1)!;
@@ -122,23 +126,23 @@ describe("paying a checkout order with Stripe", () => {
       object: "checkout.session",
       amount_total: 9397,
       currency: "usd",
-      payment_intent: "pi_order_1",
+      payment_intent: `pi_order_1_${RUN}`,
       payment_status: "paid",
       metadata: sentMetadata(sent.form),
     };
     const first = await deliver("checkout.session.completed", completed);
     expect(first.body).toEqual({ received: true, outcome: "applied" });
     expect((await deliver("checkout.session.completed", completed)).body.outcome).toBe("recorded");
-    const intent = { id: "pi_order_1", object: "payment_intent", amount_received: 9397, currency: "usd", metadata: sentMetadata(sent.form) };
+    const intent = { id: `pi_order_1_${RUN}`, object: "payment_intent", amount_received: 9397, currency: "usd", metadata: sentMetadata(sent.form) };
     expect((await deliver("payment_intent.succeeded", intent)).body.outcome).toBe("recorded");
 
     const view = (await getOrder(business.id, order.id))!;
     expect(view).toMatchObject({ status: "processing", capturedMinor: 9397n });
     expect(view.payments).toHaveLength(1);
-    expect(view.payments[0]).toMatchObject({ provider: "stripe", providerPaymentId: "pi_order_1", providerSessionId: completed.id, amountMinor: 9397n });
+    expect(view.payments[0]).toMatchObject({ provider: "stripe", providerPaymentId: `pi_order_1_${RUN}`, providerSessionId: completed.id, amountMinor: 9397n });
     expect(toOrderStatus(view, true)).toMatchObject({
       status: "processing",
-      payment: { method: "card", transactionId: "pi_order_1", amount: 93.97, status: "confirmed", currency: "USD" },
+      payment: { method: "card", transactionId: `pi_order_1_${RUN}`, amount: 93.97, status: "confirmed", currency: "USD" },
     });
     const types = (await eventsFor(await getDb(), business.id, order.id)).map((e) => e.type);
     expect(types.filter((t) => t === "order.paid")).toHaveLength(1);
@@ -151,11 +155,11 @@ describe("paying a checkout order with Stripe", () => {
     const { session, order } = await placedOrder(business);
     const url = await startPayment(session, order);
     const metadata = sentMetadata(stripe.sessionCreates().at(-1)!.form);
-    expect((await deliver("payment_intent.succeeded", { id: "pi_first", object: "payment_intent", amount_received: 5998, currency: "usd", metadata })).body.outcome).toBe("applied");
+    expect((await deliver("payment_intent.succeeded", { id: `pi_first_${RUN}`, object: "payment_intent", amount_received: 5998, currency: "usd", metadata })).body.outcome).toBe("applied");
     const csId = url.split("/").pop();
-    await deliver("checkout.session.completed", { id: csId, object: "checkout.session", amount_total: 5998, currency: "usd", payment_intent: "pi_first", payment_status: "paid", metadata });
+    await deliver("checkout.session.completed", { id: csId, object: "checkout.session", amount_total: 5998, currency: "usd", payment_intent: `pi_first_${RUN}`, payment_status: "paid", metadata });
     const [row] = await (await getDb()).select().from(payments).where(eq(payments.orderId, order.id));
-    expect(row).toMatchObject({ providerPaymentId: "pi_first", providerSessionId: csId });
+    expect(row).toMatchObject({ providerPaymentId: `pi_first_${RUN}`, providerSessionId: csId });
   });
 
   it("a Stripe payment for an order cancelled meanwhile is kept as payment.duplicate; the order stays cancelled", async () => {
@@ -167,11 +171,11 @@ describe("paying a checkout order with Stripe", () => {
     await cancelOrder(business.id, order.id, { reason: "Out of stock" });
     // cancelling closes the open Stripe Checkout Session
     expect(stripe.requests.slice(before).map((r) => r.path)).toEqual([`/v1/checkout/sessions/${url.split("/").pop()}/expire`]);
-    const res = await deliver("checkout.session.completed", { id: url.split("/").pop(), object: "checkout.session", amount_total: 5998, currency: "usd", payment_intent: "pi_too_late", payment_status: "paid", metadata });
+    const res = await deliver("checkout.session.completed", { id: url.split("/").pop(), object: "checkout.session", amount_total: 5998, currency: "usd", payment_intent: `pi_too_late_${RUN}`, payment_status: "paid", metadata });
     expect(res.body.outcome).toBe("recorded");
     const view = (await getOrder(business.id, order.id))!;
     expect(view.status).toBe("cancelled");
-    expect(view.payments.map((p) => p.providerPaymentId)).toEqual(["pi_too_late"]);
+    expect(view.payments.map((p) => p.providerPaymentId)).toEqual([`pi_too_late_${RUN}`]);
     expect((await eventsFor(await getDb(), business.id, order.id)).map((e) => e.type)).toContain("payment.duplicate");
   });
 

@@ -11,6 +11,8 @@ export class StripeMock {
   readonly requests: StripeRequest[] = [];
   private server: Server | undefined;
   private sessions = 0;
+  /** Session ids must not repeat across test files sharing one Postgres database. */
+  private readonly run = Math.random().toString(36).slice(2, 10);
   /** Make the next N requests fail with a Stripe API error. */
   failNext = 0;
 
@@ -45,7 +47,7 @@ export class StripeMock {
       return [400, { error: { type: "invalid_request_error", message: "Mock failure" } }];
     }
     if (method === "POST" && path === "/v1/checkout/sessions") {
-      const id = `cs_test_mock${++this.sessions}`;
+      const id = `cs_test_mock${++this.sessions}${this.run}`;
       return [
         200,
         {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
@@ -9,6 +10,9 @@ import { call, newBusiness, seedCart } from "@/lib/testing/fixtures";
 import { POST as createCart } from "@/app/api/carts/route";
 import { GET as getCart } from "@/app/api/carts/[id]/route";
 import { POST } from "./route";
+
+// Stripe ids are unique across the whole database, which test files share on Postgres.
+const RUN = randomUUID().slice(0, 8);
 
 const SECRET = "whsec_cartback_test_secret";
 let seq = 0;
@@ -36,7 +40,7 @@ const sessionCompleted = (r: Ref, o: { pi?: string; amount?: number; currency?: 
     object: "checkout.session",
     amount_total: o.amount ?? 9998,
     currency: o.currency ?? "usd",
-    payment_intent: o.pi ?? `pi_${seq}`,
+    payment_intent: o.pi ?? `pi_${seq}_${RUN}`,
     payment_status: o.status ?? "paid",
     metadata: metadata(r),
   });
@@ -88,16 +92,16 @@ describe("POST /api/webhooks/stripe", () => {
 
   it("payment_intent.succeeded recovers the cart too", async () => {
     const { key, ref } = await abandonedCart();
-    expect((await deliver(intentSucceeded(ref, "pi_alone"))).body.outcome).toBe("applied");
+    expect((await deliver(intentSucceeded(ref, `pi_alone_${RUN}`))).body.outcome).toBe("applied");
     expect((await cartOf(key, ref.cartId)).status).toBe("recovered");
   });
 
   it("checkout.session.async_payment_succeeded recovers a cart whose session completed unpaid", async () => {
     const { key, ref } = await abandonedCart();
-    const unpaid = await deliver(sessionCompleted(ref, { status: "unpaid", pi: "pi_async" }));
+    const unpaid = await deliver(sessionCompleted(ref, { status: "unpaid", pi: `pi_async_${RUN}` }));
     expect(unpaid.body.outcome).toBe("recorded");
     expect((await cartOf(key, ref.cartId)).status).toBe("abandoned");
-    const later = { ...sessionCompleted(ref, { pi: "pi_async" }), type: "checkout.session.async_payment_succeeded" };
+    const later = { ...sessionCompleted(ref, { pi: `pi_async_${RUN}` }), type: "checkout.session.async_payment_succeeded" };
     expect((await deliver(later)).body.outcome).toBe("applied");
     expect((await cartOf(key, ref.cartId)).status).toBe("recovered");
   });
@@ -149,8 +153,8 @@ describe("POST /api/webhooks/stripe", () => {
 
   it("a second, different payment for a paid cart is kept visible, not applied twice", async () => {
     const { key, ref } = await abandonedCart();
-    await deliver(sessionCompleted(ref, { pi: "pi_first" }));
-    const second = await deliver(sessionCompleted(ref, { pi: "pi_second", amount: 5000 }));
+    await deliver(sessionCompleted(ref, { pi: `pi_first_${RUN}` }));
+    const second = await deliver(sessionCompleted(ref, { pi: `pi_second_${RUN}`, amount: 5000 }));
     expect(second.body.outcome).toBe("recorded");
     expect((await cartOf(key, ref.cartId)).recoveredValue).toBe(99.98);
     const types = (await eventsFor(await getDb(), ref.businessId, ref.cartId)).map((e) => e.type);
