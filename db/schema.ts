@@ -483,3 +483,73 @@ export const orderItems = pgTable(
   },
   (t) => [uniqueIndex("order_items_order_position_idx").on(t.orderId, t.position), check("order_items_quantity_check", sql`${t.quantity} > 0`)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Outbound webhooks: endpoints merchants subscribe, and one delivery row per (endpoint, event).
+
+export const WEBHOOK_EVENTS = [
+  "cart.abandoned",
+  "cart.recovered",
+  "cart.expired",
+  "order.created",
+  "order.paid",
+  "order.completed",
+  "order.cancelled",
+  "order.refunded",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: jsonb("events").$type<WebhookEventType[]>().notNull(),
+    /** Signing secret (whsec_…). Needed in the clear to sign; never returned after creation. */
+    secret: text("secret").notNull(),
+    /** During a rotation the old secret keeps signing too, until it expires. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
+    /** Payload and signature format: torque (seed 000) or twig (seed 003). */
+    dialect: text("dialect").$type<"torque" | "twig">().notNull().default("torque"),
+    status: text("status").$type<"active" | "disabled">().notNull().default("active"),
+    disabledReason: text("disabled_reason"),
+    disabledAt: ts("disabled_at"),
+    /** Since when every delivery has failed; cleared by a success. */
+    failingSince: ts("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("webhook_endpoints_business_idx").on(t.businessId)],
+);
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    endpointId: text("endpoint_id").notNull().references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The domain event (outbox row) this delivers; its id is the webhook's `id` (evt_…). */
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The exact JSON body sent, fixed when the event happened. */
+    payload: text("payload").notNull(),
+    status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    lastAttemptAt: ts("last_attempt_at"),
+    responseCode: integer("response_code"),
+    /** The receiver's answer, truncated. */
+    responseBody: text("response_body"),
+    error: text("error"),
+    createdAt: createdAt(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_idx").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+  ],
+);

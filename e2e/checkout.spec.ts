@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { credentials, snap } from "./helpers";
+import { credentials, signIn, snap } from "./helpers";
 
 /** POST /v1/checkout/generate-link with the e2e business's key, as a merchant's server would. */
 async function generateLink(request: APIRequestContext, cart: unknown, options: unknown) {
@@ -111,6 +111,22 @@ test("a customer pays a hosted checkout in test mode and lands on the merchant's
   await page.goto(checkoutUrl);
   await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Continue to E2E Outfitters" })).toHaveAttribute("href", `${redirectUrl}?orderId=${orderId}&sessionId=${sessionId}`);
+
+  // Staff see the paid order in the dashboard and mark it fulfilled.
+  const staff = await browser.newPage();
+  await signIn(staff, "owner");
+  await staff.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();
+  await expect(staff.getByTestId("orders-table")).toBeVisible();
+  await snap(staff, "orders");
+  await staff.getByTestId("orders-table").getByRole("link", { name: /mia\.wong@example\.com/ }).first().click();
+  await expect(staff.getByTestId("order-status")).toContainText("Processing");
+  await snap(staff, "order-detail");
+  await staff.getByRole("button", { name: "Mark completed" }).click();
+  await staff.getByRole("dialog").getByRole("button", { name: "Mark completed" }).click();
+  await expect(staff.getByTestId("order-status")).toContainText("Completed");
+  const after = await request.get(`/v1/orders/${orderId}`, { headers: { Authorization: `Bearer ${credentials().key}` } });
+  expect((await after.json()).status).toBe("completed");
+  await staff.close();
 });
 
 test("an expired checkout says so instead of taking a payment", async ({ page, request }) => {

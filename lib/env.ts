@@ -36,6 +36,16 @@ const schema = z
     RATE_LIMIT_STORE: z.enum(["memory", "postgres", "redis"]).optional(),
     REDIS_URL: optionalText.pipe(url(["redis:", "rediss:"]).optional()),
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
+    /** Comma-separated CIDR ranges outbound webhooks may reach although private (local development, tests). */
+    WEBHOOK_ALLOWED_RANGES: z
+      .string()
+      .optional()
+      .refine((v) => !v || v.split(",").every((r) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(r.trim())), "must be CIDR ranges like 127.0.0.0/8,::1/128"),
+    /** Allow http:// webhook URLs in production (always allowed outside production). */
+    WEBHOOK_ALLOW_HTTP: z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .optional()
+      .transform((v) => v === "true"),
     /** Signs staff session cookies; generated and stored in the database when unset. */
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })

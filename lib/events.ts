@@ -2,6 +2,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { enqueueDeliveries } from "@/lib/webhooks/outbox";
 
 export type EventType =
   | "cart.created"
@@ -33,14 +34,16 @@ export async function recordEvent(
   tx: Db,
   event: { businessId: string; type: EventType; subjectId: string; data?: Record<string, unknown>; at?: Date },
 ): Promise<void> {
-  await tx.insert(events).values({
+  const row = {
     id: newId("evt"),
     businessId: event.businessId,
     type: event.type,
     subjectId: event.subjectId,
     data: event.data ?? {},
     createdAt: event.at ?? new Date(),
-  });
+  };
+  await tx.insert(events).values(row);
+  await enqueueDeliveries(tx, row);
 }
 
 /** Everything that happened to one subject (a cart's timeline), oldest first. */

@@ -16,3 +16,6 @@ console.log(`[cartback] database ready (${dialect}, migrations applied)`);
 
 const { startCheckoutExpiry } = await import("@/lib/checkout/expiry");
 startCheckoutExpiry();
+
+const { startWebhookWorker } = await import("@/lib/webhooks/worker");
+startWebhookWorker();

@@ -1,0 +1,71 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
+import { getCart } from "@/lib/carts/queries";
+import { toTrackerCart } from "@/lib/carts/tracker";
+import { newId } from "@/lib/ids";
+import { toDecimalNumber } from "@/lib/money";
+import { getOrder } from "@/lib/orders/queries";
+import { toTorqueOrder } from "@/lib/orders/torque";
+
+const PUBLIC = new Set<string>(WEBHOOK_EVENTS);
+
+export function isWebhookEvent(type: string): type is WebhookEventType {
+  return PUBLIC.has(type);
+}
+
+type EventRow = { id: string; businessId: string; type: string; subjectId: string; createdAt: Date };
+
+/**
+ * Inside the transaction that records a domain event: one pending delivery per active endpoint
+ * subscribed to it, with the payload fixed now. The event and its deliveries commit (or vanish)
+ * together with the change that caused them, so a crash can neither lose nor invent a webhook.
+ */
+export async function enqueueDeliveries(tx: Db, event: EventRow): Promise<void> {
+  if (!isWebhookEvent(event.type)) return;
+  const endpoints = await tx
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.businessId, event.businessId), eq(webhookEndpoints.status, "active")));
+  const subscribed = endpoints.filter((e) => e.events.includes(event.type as WebhookEventType));
+  if (subscribed.length === 0) return;
+  const payload = await webhookPayload(tx, event);
+  await tx
+    .insert(webhookDeliveries)
+    .values(
+      subscribed.map((endpoint) => ({
+        id: newId("whd"),
+        businessId: event.businessId,
+        endpointId: endpoint.id,
+        eventId: event.id,
+        eventType: event.type,
+        payload,
+        nextAttemptAt: event.createdAt,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** 000's payload: `{ id: "evt_…", type, data: { cart | order }, created }` with the subject as it is now. */
+export async function webhookPayload(tx: Db, event: EventRow): Promise<string> {
+  const data = event.type.startsWith("cart.") ? await cartData(tx, event) : await orderData(tx, event);
+  return JSON.stringify({ id: event.id, type: event.type, data, created: Math.floor(event.createdAt.getTime() / 1000) });
+}
+
+async function cartData(tx: Db, event: EventRow) {
+  const cart = await getCart(event.businessId, event.subjectId, tx);
+  return { cart: cart ? toTrackerCart(cart) : { id: event.subjectId } };
+}
+
+async function orderData(tx: Db, event: EventRow) {
+  const order = await getOrder(event.businessId, event.subjectId, tx);
+  if (!order) return { order: { id: event.subjectId } };
+  // 002's Order, plus 000's example fields (amount, customer.email).
+  return {
+    order: {
+      ...toTorqueOrder(order),
+      amount: toDecimalNumber(order.totalMinor, order.currency),
+      customer: { email: order.customerEmail },
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { sendWebhook, DELIVERY_TIMEOUT_MS, type SendResult } from "./send";
+import { signatureHeaders } from "./signing";
+
+/** Waits after each failed attempt (before jitter): about three days in all, then the delivery fails. */
+export const RETRY_DELAYS_MS = [30e3, 2 * 60e3, 10 * 60e3, 30 * 60e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 24 * 3600e3, 24 * 3600e3];
+/** An endpoint whose every delivery has failed for this long is disabled. */
+export const DISABLE_AFTER_MS = 3 * 24 * 3600e3;
+/** A claimed delivery is invisible to other workers for this long; if its worker dies, it is retried after. */
+const LEASE_MS = DELIVERY_TIMEOUT_MS + 45_000;
+
+export function retryDelay(attempt: number, random = Math.random): number {
+  const base = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)]!;
+  return Math.round(base * (0.8 + 0.4 * random())); // ±20% jitter spreads retries of many endpoints
+}
+
+type Claimed = {
+  delivery: typeof webhookDeliveries.$inferSelect;
+  endpoint: typeof webhookEndpoints.$inferSelect;
+};
+
+/**
+ * Claims due deliveries (FOR UPDATE SKIP LOCKED, then a lease), so any number of workers in any
+ * number of app instances can run at once without sending one delivery twice at the same time.
+ */
+async function claim(now: Date, limit: number): Promise<Claimed[]> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookEndpoints.status, "active")))
+      .orderBy(asc(webhookDeliveries.nextAttemptAt))
+      .limit(limit)
+      .for("update", { of: webhookDeliveries, skipLocked: true });
+    for (const { delivery } of due) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+        .where(eq(webhookDeliveries.id, delivery.id));
+    }
+    return due;
+  });
+}
+
+/** Sends what is due now; returns how many deliveries it attempted. */
+export async function deliverDue(now = new Date(), limit = 25): Promise<number> {
+  const claimed = await claim(now, limit);
+  await Promise.all(claimed.map((c) => attempt(c, now)));
+  return claimed.length;
+}
+
+/** One attempt at one delivery, recorded whatever happens. */
+export async function attempt({ delivery, endpoint }: Claimed, now = new Date()): Promise<SendResult> {
+  const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecret : null;
+  const headers = signatureHeaders({ id: delivery.eventId, timestamp: Math.floor(Date.now() / 1000), body: delivery.payload, secret: endpoint.secret, previousSecret });
+  const result = await sendWebhook(endpoint.url, delivery.payload, headers);
+  await record(delivery, endpoint, result, new Date());
+  return result;
+}
+
+async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], result: SendResult, at: Date): Promise<void> {
+  const db = await getDb();
+  const attempts = delivery.attempts + 1;
+  const outcome = {
+    attempts,
+    lastAttemptAt: at,
+    responseCode: result.status,
+    responseBody: result.body,
+    error: result.error,
+  };
+  await db.transaction(async (tx) => {
+    if (result.ok) {
+      await tx.update(webhookDeliveries).set({ ...outcome, status: "delivered", deliveredAt: at, nextAttemptAt: null }).where(eq(webhookDeliveries.id, delivery.id));
+      await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+      return;
+    }
+    const gone = result.status === 410;
+    const exhausted = attempts > RETRY_DELAYS_MS.length;
+    await tx
+      .update(webhookDeliveries)
+      .set({ ...outcome, status: gone || exhausted ? "failed" : "pending", nextAttemptAt: gone || exhausted ? null : new Date(at.getTime() + retryDelay(attempts)) })
+      .where(eq(webhookDeliveries.id, delivery.id));
+    // The endpoint has been failing since its first failure after its last success.
+    await tx
+      .update(webhookEndpoints)
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at})` })
+      .where(eq(webhookEndpoints.id, endpoint.id));
+    const failingSince = endpoint.failingSince ?? at;
+    const reason = gone
+      ? "The endpoint answered 410 Gone"
+      : at.getTime() - failingSince.getTime() >= DISABLE_AFTER_MS
+        ? "Every delivery failed for 3 days"
+        : null;
+    if (reason) {
+      await tx
+        .update(webhookEndpoints)
+        .set({ status: "disabled", disabledReason: reason, disabledAt: at, updatedAt: at })
+        .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.status, "active"), isNull(webhookEndpoints.disabledAt)));
+    }
+  });
+}
+
+const holder = globalThis as typeof globalThis & { __cartbackWebhooks?: NodeJS.Timeout; __cartbackWebhooksBusy?: boolean };
+
+/** Polls for due deliveries every second in this process (started with the server). */
+export function startWebhookWorker(intervalMs = 1000): void {
+  if (holder.__cartbackWebhooks) return;
+  holder.__cartbackWebhooks = setInterval(async () => {
+    if (holder.__cartbackWebhooksBusy) return;
+    holder.__cartbackWebhooksBusy = true;
+    try {
+      while ((await deliverDue()) > 0);
+    } catch (error) {
+      console.error("[cartback] webhook worker failed:", error instanceof Error ? error.message : error);
+    } finally {
+      holder.__cartbackWebhooksBusy = false;
+    }
+  }, intervalMs);
+  holder.__cartbackWebhooks.unref();
+}
