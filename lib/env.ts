@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const optionalText = z
@@ -40,7 +41,7 @@ const schema = z
     WEBHOOK_ALLOWED_RANGES: z
       .string()
       .optional()
-      .refine((v) => !v || v.split(",").every((r) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(r.trim())), "must be CIDR ranges like 127.0.0.0/8,::1/128"),
+      .refine((v) => !v || v.split(",").every((r) => ipaddr.isValidCIDR(r.trim())), "must be CIDR ranges like 127.0.0.0/8,::1/128"),
     /** Allow http:// webhook URLs in production (always allowed outside production). */
     WEBHOOK_ALLOW_HTTP: z
       .enum(["true", "false"], { error: "must be true or false" })

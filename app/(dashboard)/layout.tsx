@@ -1,6 +1,7 @@
 import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
-import { requireStaff } from "@/lib/auth/current";
+import { WebhookAlert } from "@/components/webhook-alert";
+import { allowed, requireStaff } from "@/lib/auth/current";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
         business={{ id: staff.business.id, name: staff.business.name }}
         businesses={staff.memberships}
       />
-      <main className="mx-auto max-w-7xl px-4 py-6 sm:py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:py-8">
+        {allowed(staff, "manageSettings") && <WebhookAlert businessId={staff.business.id} />}
+        {children}
+      </main>
     </Providers>
   );
 }

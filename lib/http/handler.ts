@@ -43,11 +43,20 @@ function asApiError(error: unknown, req: Request): ApiError {
   if (isConnectionError(error)) {
     return new ApiError("unavailable", "The database is unavailable; retry shortly", { headers: { "Retry-After": "5" } });
   }
-  console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, error);
+  // Never the query parameters (Drizzle puts them in its message): they can hold secrets.
+  const root = rootCause(error);
+  console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, root.code ?? "", root.message, root.stack?.split("\n").slice(1, 4).join(" | ") ?? "");
   return new ApiError("internal", "Internal server error");
 }
 
+/** Drizzle wraps driver errors (with the SQL and its parameters); the driver's error is the cause. */
+function rootCause(error: unknown): { code?: string; message: string; stack?: string } {
+  const e = error as { cause?: unknown; code?: string; message?: string; stack?: string } | null;
+  if (e?.cause && typeof e.cause === "object") return rootCause(e.cause);
+  return { code: e?.code, message: e?.message ?? String(error), stack: e?.stack };
+}
+
 function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
+  const code = rootCause(error).code;
   return code === "ECONNREFUSED" || code === "CONNECTION_CLOSED" || code === "CONNECTION_ENDED" || code === "57P01";
 }

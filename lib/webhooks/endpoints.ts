@@ -1,16 +1,18 @@
-import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, lt, ne, or, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
 import { ApiError } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { checkUrl } from "./ssrf";
 import { newWebhookSecret } from "./signing";
-import { attempt } from "./worker";
+import { attempt, LEASE_MS } from "./worker";
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 const ROTATION_GRACE_HOURS = 24;
+/** The reason recorded when the merchant (not Cartback) disables an endpoint. */
+export const MERCHANT_DISABLED_REASON = "Disabled by the merchant";
 
 const endpointNotFound = () => new ApiError("not_found", "Webhook not found", { code: "WEBHOOK_NOT_FOUND" });
 
@@ -62,14 +64,15 @@ export async function updateEndpoint(
   id: string,
   input: { url?: string; events?: WebhookEventType[]; description?: string | null; status?: "active" | "disabled" },
 ): Promise<WebhookEndpoint> {
-  await getEndpoint(businessId, id);
+  const current = await getEndpoint(businessId, id);
   const now = new Date();
   const set: Partial<typeof webhookEndpoints.$inferInsert> = { updatedAt: now };
   if (input.url !== undefined) set.url = safeUrl(input.url);
   if (input.events !== undefined) set.events = [...new Set(input.events)];
   if (input.description !== undefined) set.description = input.description;
-  if (input.status === "active") Object.assign(set, { status: "active", disabledAt: null, disabledReason: null, failingSince: null });
-  if (input.status === "disabled") Object.assign(set, { status: "disabled", disabledAt: now, disabledReason: "Disabled by the merchant" });
+  // Only a change of status touches the disabled fields: disabling twice keeps the first reason.
+  if (input.status === "active" && current.status !== "active") Object.assign(set, { status: "active", disabledAt: null, disabledReason: null, failingSince: null });
+  if (input.status === "disabled" && current.status !== "disabled") Object.assign(set, { status: "disabled", disabledAt: now, disabledReason: MERCHANT_DISABLED_REASON });
   const db = await getDb();
   const [row] = await db
     .update(webhookEndpoints)
@@ -125,7 +128,7 @@ export async function sendTestEvent(businessId: string, id: string): Promise<Web
       nextAttemptAt: new Date(created.getTime() + 60_000),
     })
     .returning();
-  await attempt({ delivery: delivery!, endpoint });
+  await attempt({ delivery: delivery!, endpoint }, new Date(), { retry: false });
   const [after] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery!.id));
   return after!;
 }
@@ -147,17 +150,25 @@ export async function listDeliveries(businessId: string, endpointId: string, q: 
   return { deliveries: rows, total: total?.n ?? 0 };
 }
 
-/** Queues one delivery again, now, with a fresh retry schedule. */
+/**
+ * Queues one delivery again, now, with a fresh retry schedule. A pending delivery that a worker
+ * may hold right now (its next attempt within a lease from now) is left as it is: moving it
+ * would let a second worker send it while the first is still sending it.
+ */
 export async function replayDelivery(businessId: string, endpointId: string, deliveryId: string, now = new Date()): Promise<WebhookDelivery> {
   await getEndpoint(businessId, endpointId);
   const db = await getDb();
+  const mine = and(eq(webhookDeliveries.businessId, businessId), eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.id, deliveryId));
+  const notInFlight = or(ne(webhookDeliveries.status, "pending"), gt(webhookDeliveries.nextAttemptAt, new Date(now.getTime() + LEASE_MS)));
   const [row] = await db
     .update(webhookDeliveries)
     .set({ status: "pending", attempts: 0, nextAttemptAt: now, deliveredAt: null })
-    .where(and(eq(webhookDeliveries.businessId, businessId), eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.id, deliveryId)))
+    .where(and(mine, notInFlight))
     .returning();
-  if (!row) throw new ApiError("not_found", "Delivery not found", { code: "DELIVERY_NOT_FOUND" });
-  return row;
+  if (row) return row;
+  const [current] = await db.select().from(webhookDeliveries).where(mine);
+  if (!current) throw new ApiError("not_found", "Delivery not found", { code: "DELIVERY_NOT_FOUND" });
+  return current;
 }
 
 /** Queues again every failed delivery of the endpoint created in [from, to). */
@@ -168,6 +179,7 @@ export async function replayFailed(businessId: string, endpointId: string, range
     eq(webhookDeliveries.businessId, businessId),
     eq(webhookDeliveries.endpointId, endpointId),
     eq(webhookDeliveries.status, "failed"),
+    ne(webhookDeliveries.eventType, "webhook.test"),
     range.from ? gte(webhookDeliveries.createdAt, range.from) : undefined,
     range.to ? lt(webhookDeliveries.createdAt, range.to) : undefined,
   ];

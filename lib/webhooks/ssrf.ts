@@ -21,6 +21,12 @@ function allowedRanges(): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
     .map((cidr) => ipaddr.parseCIDR(cidr));
 }
 
+/**
+ * IPv6 ranges ipaddr.js calls plain "unicast" that still reach IPv4 (or nothing routable):
+ * ::/96 holds the deprecated IPv4-compatible addresses (::7f00:1 is 127.0.0.1 written so).
+ */
+const EXTRA_BLOCKED_V6: [ipaddr.IPv6, number, string][] = [[ipaddr.IPv6.parse("::"), 96, "IPv4-compatible"]];
+
 /** Why an address is refused, or null when it may be called. IPv4-mapped IPv6 is judged as IPv4. */
 export function blockedReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
@@ -29,7 +35,13 @@ export function blockedReason(address: string): string | null {
     if (range.kind() === ip.kind() && ip.match(range, bits)) return null;
   }
   const kind = ip.range();
-  return kind === "unicast" ? null : `${ip.toString()} is a ${kind} address`;
+  if (kind !== "unicast") return `${ip.toString()} is a ${kind} address`;
+  if (ip.kind() === "ipv6") {
+    for (const [range, bits, name] of EXTRA_BLOCKED_V6) {
+      if (ip.match(range, bits)) return `${ip.toString()} is an ${name} address`;
+    }
+  }
+  return null;
 }
 
 /** A socket lookup that resolves the name and refuses if any of its addresses is not allowed. */
@@ -37,9 +49,15 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, "", 0);
     const list = addresses as LookupAddress[];
-    for (const { address } of list) {
-      const reason = blockedReason(address);
-      if (reason) return callback(new BlockedAddressError(`Refused to connect to ${hostname}: ${reason}`), "", 0);
+    try {
+      if (list.length === 0) return callback(Object.assign(new Error(`No address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+      for (const { address } of list) {
+        const reason = blockedReason(address);
+        if (reason) return callback(new BlockedAddressError(`Refused to connect to ${hostname}: ${reason}`), "", 0);
+      }
+    } catch (thrown) {
+      // A bad WEBHOOK_ALLOWED_RANGES must fail this connection, not crash the process from a DNS callback.
+      return callback(thrown instanceof Error ? thrown : new Error(String(thrown)), "", 0);
     }
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
@@ -59,7 +77,8 @@ export function checkUrl(raw: string): { url: URL } | { error: string } {
     return { error: httpAllowed ? "must be an http(s) URL" : "must be an https URL" };
   }
   if (url.username || url.password) return { error: "must not contain credentials" };
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // "localhost." is localhost: judge the name without its root dot.
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "");
   if (isIP(host)) {
     const reason = blockedReason(host);
     if (reason) return { error: `must not point to a private or internal address (${reason})` };

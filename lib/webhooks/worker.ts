@@ -9,7 +9,7 @@ export const RETRY_DELAYS_MS = [30e3, 2 * 60e3, 10 * 60e3, 30 * 60e3, 3600e3, 3 
 /** An endpoint whose every delivery has failed for this long is disabled. */
 export const DISABLE_AFTER_MS = 3 * 24 * 3600e3;
 /** A claimed delivery is invisible to other workers for this long; if its worker dies, it is retried after. */
-const LEASE_MS = DELIVERY_TIMEOUT_MS + 45_000;
+export const LEASE_MS = DELIVERY_TIMEOUT_MS + 45_000;
 
 export function retryDelay(attempt: number, random = Math.random): number {
   const base = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)]!;
@@ -25,14 +25,21 @@ type Claimed = {
  * Claims due deliveries (FOR UPDATE SKIP LOCKED, then a lease), so any number of workers in any
  * number of app instances can run at once without sending one delivery twice at the same time.
  */
-async function claim(now: Date, limit: number): Promise<Claimed[]> {
+async function claim(now: Date, limit: number, businessId?: string): Promise<Claimed[]> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const due = await tx
       .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
       .from(webhookDeliveries)
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-      .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookEndpoints.status, "active")))
+      .where(
+        and(
+          eq(webhookDeliveries.status, "pending"),
+          lte(webhookDeliveries.nextAttemptAt, now),
+          eq(webhookEndpoints.status, "active"),
+          businessId ? eq(webhookDeliveries.businessId, businessId) : undefined,
+        ),
+      )
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
       .limit(limit)
       .for("update", { of: webhookDeliveries, skipLocked: true });
@@ -46,23 +53,36 @@ async function claim(now: Date, limit: number): Promise<Claimed[]> {
   });
 }
 
-/** Sends what is due now; returns how many deliveries it attempted. */
-export async function deliverDue(now = new Date(), limit = 25): Promise<number> {
-  const claimed = await claim(now, limit);
-  await Promise.all(claimed.map((c) => attempt(c, now)));
+export type AttemptOptions = {
+  /** How long to wait for the receiver (15 s; tests shorten it). */
+  timeoutMs?: number;
+  /**
+   * false for a one-off send (the dashboard's test event): the delivery ends delivered or failed
+   * after this attempt, is never retried by the worker, and the endpoint's health is left alone.
+   */
+  retry?: boolean;
+};
+
+/**
+ * Sends what is due now; returns how many deliveries it attempted. `businessId` limits it to one
+ * business's deliveries (tests that share a database with other test files running at once).
+ */
+export async function deliverDue(now = new Date(), limit = 25, options: Pick<AttemptOptions, "timeoutMs"> & { businessId?: string } = {}): Promise<number> {
+  const claimed = await claim(now, limit, options.businessId);
+  await Promise.all(claimed.map((c) => attempt(c, now, options)));
   return claimed.length;
 }
 
 /** One attempt at one delivery, recorded whatever happens. */
-export async function attempt({ delivery, endpoint }: Claimed, now = new Date()): Promise<SendResult> {
+export async function attempt({ delivery, endpoint }: Claimed, now = new Date(), options: AttemptOptions = {}): Promise<SendResult> {
   const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecret : null;
   const headers = signatureHeaders({ id: delivery.eventId, timestamp: Math.floor(Date.now() / 1000), body: delivery.payload, secret: endpoint.secret, previousSecret });
-  const result = await sendWebhook(endpoint.url, delivery.payload, headers);
-  await record(delivery, endpoint, result, new Date());
+  const result = await sendWebhook(endpoint.url, delivery.payload, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
+  await record(delivery, endpoint, result, new Date(), options.retry ?? true);
   return result;
 }
 
-async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], result: SendResult, at: Date): Promise<void> {
+async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], result: SendResult, at: Date, retry: boolean): Promise<void> {
   const db = await getDb();
   const attempts = delivery.attempts + 1;
   const outcome = {
@@ -72,6 +92,13 @@ async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint
     responseBody: result.body,
     error: result.error,
   };
+  if (!retry) {
+    await db
+      .update(webhookDeliveries)
+      .set({ ...outcome, status: result.ok ? "delivered" : "failed", deliveredAt: result.ok ? at : null, nextAttemptAt: null })
+      .where(eq(webhookDeliveries.id, delivery.id));
+    return;
+  }
   await db.transaction(async (tx) => {
     if (result.ok) {
       await tx.update(webhookDeliveries).set({ ...outcome, status: "delivered", deliveredAt: at, nextAttemptAt: null }).where(eq(webhookDeliveries.id, delivery.id));
@@ -87,7 +114,7 @@ async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint
     // The endpoint has been failing since its first failure after its last success.
     await tx
       .update(webhookEndpoints)
-      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at})` })
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at.toISOString()}::timestamptz)` })
       .where(eq(webhookEndpoints.id, endpoint.id));
     const failingSince = endpoint.failingSince ?? at;
     const reason = gone

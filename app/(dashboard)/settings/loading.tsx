@@ -41,6 +41,30 @@ export default function SettingsLoading() {
             ))}
           </div>
         </Card>
+        <Card title="Webhooks">
+          <Skeleton className="h-4 w-full" />
+          <Skeleton className="mt-2 h-4 w-2/3" />
+          <div className="mt-5 space-y-4">
+            {[0, 1].map((i) => (
+              <div key={i} className="space-y-2">
+                <div className="flex items-center justify-between gap-4">
+                  <Skeleton className="h-4 w-72 max-w-full" />
+                  <Skeleton className="h-5 w-16 rounded-full" />
+                </div>
+                <div className="flex flex-wrap gap-1.5">
+                  {[0, 1, 2].map((j) => (
+                    <Skeleton key={j} className="h-5 w-24" />
+                  ))}
+                </div>
+                <div className="flex flex-wrap gap-2">
+                  {[0, 1, 2].map((j) => (
+                    <Skeleton key={j} className="h-8 w-28" />
+                  ))}
+                </div>
+              </div>
+            ))}
+          </div>
+        </Card>
         <Card title="Team">
           <div className="space-y-4">
             {[0, 1, 2].map((i) => (

@@ -1,14 +1,18 @@
 import { Card, PageHeader } from "@/components/ui";
-import { ROLES, type Role } from "@/db/schema";
+import { disabledBySystem } from "@/components/webhook-alert";
+import { ROLES, WEBHOOK_EVENTS, type Role } from "@/db/schema";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { CURRENCIES } from "@/lib/money";
 import { listInvitations, listMembers } from "@/lib/team/service";
+import { listEndpoints } from "@/lib/webhooks/endpoints";
+import { DISABLE_AFTER_MS } from "@/lib/webhooks/worker";
 import { CreateKeyForm, KeyList, type KeyRow } from "./api-keys";
 import { BusinessForm, type CurrencyOption } from "./business-form";
 import { formatDay, formatLifetime, formatRelative, formatTime } from "@/lib/format/dates";
 import { InvitationList, InviteForm, MemberList, type InvitationRow, type MemberRow } from "./team";
+import { AddWebhookForm, WebhookList, type WebhookRow } from "./webhooks";
 
 export const dynamic = "force-dynamic";
 
@@ -23,10 +27,11 @@ export default async function SettingsPage() {
   const isOwner = staff.role === "owner";
   const now = new Date();
 
-  const [keys, members, invitations] = await Promise.all([
+  const [keys, members, invitations, endpoints] = await Promise.all([
     listApiKeys(business.id),
     listMembers(business.id),
     canTeam ? listInvitations(business.id) : Promise.resolve([]),
+    listEndpoints(business.id),
   ]);
 
   // Everything below crosses to client components as plain text: no Date or BigInt.
@@ -49,6 +54,32 @@ export default async function SettingsPage() {
     since: formatDay(m.since),
     isSelf: m.userId === staff.user.id,
     manageable: canTeam && m.userId !== staff.user.id && (m.role !== "owner" || isOwner),
+  }));
+
+  const webhookRows: WebhookRow[] = endpoints.map((e) => ({
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    events: WEBHOOK_EVENTS.filter((event) => e.events.includes(event)),
+    active: e.status === "active",
+    disabled:
+      e.status === "disabled"
+        ? {
+            reason: e.disabledReason ?? "Deliveries kept failing",
+            bySystem: disabledBySystem(e),
+            when: e.disabledAt ? formatRelative(e.disabledAt, now) : "",
+            whenTitle: e.disabledAt ? formatTime(e.disabledAt) : "",
+          }
+        : null,
+    failing:
+      e.status === "active" && e.failingSince
+        ? {
+            since: formatRelative(e.failingSince, now),
+            sinceTitle: formatTime(e.failingSince),
+            disablesAt: formatTime(new Date(e.failingSince.getTime() + DISABLE_AFTER_MS)),
+          }
+        : null,
+    previousSecretUntil: e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > now ? formatTime(e.previousSecretExpiresAt) : null,
   }));
 
   const invitationRows: InvitationRow[] = invitations.map((i) => ({
@@ -108,6 +139,26 @@ export default async function SettingsPage() {
           <KeyList keys={keyRows} canManage={canKeys} />
           {!canKeys && <ReadOnlyNote>Only admins and owners can create or revoke API keys.</ReadOnlyNote>}
         </Card>
+
+        <div id="webhooks" className="scroll-mt-20">
+          <Card title="Webhooks">
+            <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+              Cartback POSTs a signed JSON event to each endpoint when a cart or order changes. Failed deliveries are retried for about 3
+              days; an endpoint that fails all that time, or answers <code className="font-mono text-xs">410 Gone</code>, is disabled. Each
+              endpoint has its own signing secret, shown only when it is created or rotated.
+            </p>
+            {canSettings && (
+              <section aria-labelledby="add-webhook-heading" className="mb-6">
+                <h3 id="add-webhook-heading" className="mb-3 text-sm font-semibold">
+                  Add an endpoint
+                </h3>
+                <AddWebhookForm events={WEBHOOK_EVENTS} />
+              </section>
+            )}
+            <WebhookList webhooks={webhookRows} canManage={canSettings} />
+            {!canSettings && <ReadOnlyNote>Only admins and owners can add, test or change webhook endpoints.</ReadOnlyNote>}
+          </Card>
+        </div>
 
         <Card title="Team">
           <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
