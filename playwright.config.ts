@@ -45,6 +45,9 @@ export default defineConfig({
       STRIPE_SECRET_KEY: "",
       STRIPE_WEBHOOK_SECRET: "",
       RATE_LIMIT_STORE: "",
+      // The webhook spec's receiver listens on loopback.
+      WEBHOOK_ALLOWED_RANGES: "127.0.0.0/8,::1/128",
+      WEBHOOK_ALLOW_HTTP: "true",
     },
   },
 });

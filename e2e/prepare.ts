@@ -8,7 +8,8 @@ import { addMember, createStaffUser } from "@/lib/team/service";
  * Runs before the e2e server starts: a fresh embedded database (or the test Postgres), one
  * business with a few carts, an owner and a viewer, and their credentials where specs read them.
  */
-if (!process.env.DATABASE_URL) rmSync(".data/e2e", { recursive: true, force: true });
+// A fresh folder, and no lock left behind by a server the previous run killed.
+if (!process.env.DATABASE_URL) for (const dir of [".data/e2e", ".data/e2e.lock"]) rmSync(dir, { recursive: true, force: true });
 const db = await getDb();
 const suffix = Date.now().toString(36);
 const { business, key } = await createBusiness(db, { name: "E2E Outfitters" });
