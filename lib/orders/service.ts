@@ -1,11 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import {
   checkoutSessions,
   orderItems,
   orders,
-  paymentSessions,
-  payments,
   type Address,
   type CustomerSnapshot,
   type OrderStatus,
@@ -14,6 +12,7 @@ import { recordEvent } from "@/lib/events";
 import { ApiError } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { expireOpenSessions } from "@/lib/payments/checkout";
+import { insertPayment, type ProviderPayment } from "@/lib/payments/service";
 import { orderNotFound } from "./queries";
 import { canMove, TORQUE_STATUS } from "./status";
 
@@ -110,17 +109,7 @@ export async function placeOrder(sessionId: string, form: CustomerForm, now = ne
   });
 }
 
-export type OrderPaymentInput = {
-  businessId: string;
-  orderId: string;
-  provider: "stripe" | "test";
-  providerPaymentId: string;
-  providerSessionId?: string | null;
-  paymentSessionId?: string | null;
-  amountMinor: bigint;
-  currency: string;
-  paidAt: Date;
-};
+export type OrderPaymentInput = ProviderPayment & { orderId: string };
 
 export type OrderPaymentOutcome = "paid" | "already_recorded" | "duplicate_payment" | "no_order";
 
@@ -138,39 +127,10 @@ export async function recordOrderPayment(tx: Db, p: OrderPaymentInput): Promise<
     .where(and(eq(orders.businessId, p.businessId), eq(orders.id, p.orderId)))
     .for("update");
   if (!order) return "no_order";
-  const inserted = await tx
-    .insert(payments)
-    .values({
-      id: newId("pay"),
-      businessId: p.businessId,
-      orderId: order.id,
-      provider: p.provider,
-      providerPaymentId: p.providerPaymentId,
-      providerSessionId: p.providerSessionId ?? null,
-      amountMinor: p.amountMinor,
-      currency: p.currency,
-      paidAt: p.paidAt,
-    })
-    .onConflictDoNothing({ target: [payments.provider, payments.providerPaymentId] })
-    .returning({ id: payments.id });
-  if (p.paymentSessionId) {
-    await tx
-      .update(paymentSessions)
-      .set({ status: "complete", completedAt: p.paidAt })
-      .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId)));
-  }
-  if (inserted.length === 0) {
-    // payment_intent.succeeded may have recorded it first, without the Checkout Session's id.
-    if (p.providerSessionId) {
-      await tx
-        .update(payments)
-        .set({ providerSessionId: sql`coalesce(${payments.providerSessionId}, ${p.providerSessionId})` })
-        .where(and(eq(payments.provider, p.provider), eq(payments.providerPaymentId, p.providerPaymentId)));
-    }
-    return "already_recorded";
-  }
+  const paymentId = await insertPayment(tx, p, { orderId: order.id });
+  if (!paymentId) return "already_recorded";
 
-  const data = { paymentId: inserted[0]!.id, provider: p.provider, providerPaymentId: p.providerPaymentId, amountMinor: p.amountMinor.toString(), currency: p.currency };
+  const data = { paymentId, provider: p.provider, providerPaymentId: p.providerPaymentId, amountMinor: p.amountMinor.toString(), currency: p.currency };
   if (!canMove(order.status, "processing")) {
     await recordEvent(tx, { businessId: p.businessId, type: "payment.duplicate", subjectId: order.id, at: p.paidAt, data: { ...data, orderStatus: order.status } });
     return "duplicate_payment";

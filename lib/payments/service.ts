@@ -4,20 +4,7 @@ import { carts, paymentSessions, payments } from "@/db/schema";
 import { recordEvent } from "@/lib/events";
 import { newId } from "@/lib/ids";
 
-export type PaymentInput = {
-  businessId: string;
-  cartId: string;
-  provider: "stripe" | "test";
-  /** Stripe PaymentIntent id, or our test session id: the key that makes a payment count once. */
-  providerPaymentId: string;
-  providerSessionId?: string | null;
-  /** Our payment_sessions id, when the payment came through one of our sessions. */
-  paymentSessionId?: string | null;
-  amountMinor: bigint;
-  currency: string;
-  paidAt: Date;
-  channel: "link" | "checkout" | "direct";
-};
+export type PaymentInput = ProviderPayment & { cartId: string; channel: "link" | "checkout" | "direct" };
 
 export type PaymentOutcome = "recovered" | "already_recorded" | "duplicate_payment" | "no_cart";
 
@@ -34,40 +21,11 @@ export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOut
     .for("update");
   if (!cart) return "no_cart";
 
-  const inserted = await tx
-    .insert(payments)
-    .values({
-      id: newId("pay"),
-      businessId: p.businessId,
-      cartId: cart.id,
-      provider: p.provider,
-      providerPaymentId: p.providerPaymentId,
-      providerSessionId: p.providerSessionId ?? null,
-      amountMinor: p.amountMinor,
-      currency: p.currency,
-      paidAt: p.paidAt,
-    })
-    .onConflictDoNothing({ target: [payments.provider, payments.providerPaymentId] })
-    .returning({ id: payments.id });
-
-  if (p.paymentSessionId) {
-    await tx
-      .update(paymentSessions)
-      .set({ status: "complete", completedAt: p.paidAt })
-      .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId)));
-  }
-  if (inserted.length === 0) {
-    if (p.providerSessionId) {
-      await tx
-        .update(payments)
-        .set({ providerSessionId: sql`coalesce(${payments.providerSessionId}, ${p.providerSessionId})` })
-        .where(and(eq(payments.provider, p.provider), eq(payments.providerPaymentId, p.providerPaymentId)));
-    }
-    return "already_recorded";
-  }
+  const paymentId = await insertPayment(tx, p, { cartId: cart.id });
+  if (!paymentId) return "already_recorded";
 
   const data = {
-    paymentId: inserted[0]!.id,
+    paymentId,
     provider: p.provider,
     providerPaymentId: p.providerPaymentId,
     amountMinor: String(p.amountMinor),
@@ -92,4 +50,55 @@ export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOut
   await recordEvent(tx, { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt });
   await recordEvent(tx, { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt });
   return "recovered";
+}
+
+/** What every recorded payment has, whether it pays for a cart or an order. */
+export type ProviderPayment = {
+  businessId: string;
+  provider: "stripe" | "test";
+  /** Stripe PaymentIntent id, or our test session id: the key that makes a payment count once. */
+  providerPaymentId: string;
+  providerSessionId?: string | null;
+  /** Our payment_sessions id, when the payment came through one of our sessions. */
+  paymentSessionId?: string | null;
+  amountMinor: bigint;
+  currency: string;
+  paidAt: Date;
+};
+
+/**
+ * Inserts the payment once per provider payment id and closes our payment session. Returns the
+ * new payment's id, or undefined when it was already recorded (then only a missing Checkout
+ * Session id is filled in: payment_intent.succeeded may have arrived first, without it).
+ */
+export async function insertPayment(tx: Db, p: ProviderPayment, subject: { cartId: string } | { orderId: string }): Promise<string | undefined> {
+  const inserted = await tx
+    .insert(payments)
+    .values({
+      id: newId("pay"),
+      businessId: p.businessId,
+      ...subject,
+      provider: p.provider,
+      providerPaymentId: p.providerPaymentId,
+      providerSessionId: p.providerSessionId ?? null,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+      paidAt: p.paidAt,
+    })
+    .onConflictDoNothing({ target: [payments.provider, payments.providerPaymentId] })
+    .returning({ id: payments.id });
+  if (p.paymentSessionId) {
+    await tx
+      .update(paymentSessions)
+      .set({ status: "complete", completedAt: p.paidAt })
+      .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId)));
+  }
+  if (inserted.length > 0) return inserted[0]!.id;
+  if (p.providerSessionId) {
+    await tx
+      .update(payments)
+      .set({ providerSessionId: sql`coalesce(${payments.providerSessionId}, ${p.providerSessionId})` })
+      .where(and(eq(payments.provider, p.provider), eq(payments.providerPaymentId, p.providerPaymentId)));
+  }
+  return undefined;
 }
