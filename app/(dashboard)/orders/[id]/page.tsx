@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Detail, ItemImage, Time, TimelineItem } from "@/components/record-parts";
 import { Badge, Card } from "@/components/ui";
 import type { Address, OrderStatus } from "@/db/schema";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { fieldLabel } from "@/lib/checkout/page";
-import { formatTime } from "@/lib/format/dates";
 import { formatMoney } from "@/lib/money";
-import { getOrderDetail, type OrderPaymentView, type OrderTimelineEntry } from "@/lib/orders/detail";
+import { getOrderDetail, type OrderPaymentView } from "@/lib/orders/detail";
 import { ORDER_SOURCE_LABELS } from "@/lib/orders/list-url";
 import type { OrderItem } from "@/lib/orders/queries";
 import { customerName, OrderStatusBadge, SourceBadge } from "../badges";
@@ -259,19 +259,6 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   );
 }
 
-function Time({ at }: { at: Date }) {
-  return <time dateTime={at.toISOString()}>{formatTime(at)}</time>;
-}
-
-function Detail({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <>
-      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="min-w-0">{children}</dd>
-    </>
-  );
-}
-
 function Total({ label, value }: { label: React.ReactNode; value: string }) {
   return (
     <div className="flex justify-between gap-4 text-slate-600 dark:text-slate-300">
@@ -299,23 +286,6 @@ function ItemRow({ item, money }: { item: OrderItem; money: (minor: bigint) => s
   );
 }
 
-function ItemImage({ name, url }: { name: string; url: string | null }) {
-  const box = "size-14 shrink-0 rounded-lg border border-slate-200 bg-slate-100 dark:border-slate-800 dark:bg-slate-800";
-  if (!url) {
-    return (
-      <div className={box + " flex items-center justify-center text-slate-400 dark:text-slate-500"} aria-hidden>
-        <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.5} className="size-6">
-          <rect x="3" y="4" width="18" height="16" rx="2" />
-          <circle cx="9" cy="10" r="1.75" />
-          <path d="m21 16-5-5-9 9" />
-        </svg>
-      </div>
-    );
-  }
-  // The merchant's own image host: a plain <img>, so no image proxy or domain allow-list is needed.
-  return <img src={url} alt={name} width={56} height={56} loading="lazy" decoding="async" referrerPolicy="no-referrer" className={box + " object-cover"} />;
-}
-
 function AddressLines({ address }: { address: Address }) {
   const lines = [
     [address.street, address.apartment].filter(Boolean).join(", "),
@@ -330,43 +300,6 @@ function AddressLines({ address }: { address: Address }) {
         </span>
       ))}
     </address>
-  );
-}
-
-const DOT: Record<string, string> = {
-  "order.paid": "bg-emerald-500",
-  "order.completed": "bg-emerald-500",
-  "payment.duplicate": "bg-rose-500",
-  "order.cancelled": "bg-slate-400",
-  "order.refunded": "bg-slate-400",
-  "checkout.expired": "bg-slate-400",
-};
-
-const BY_LABEL = { staff: "by staff", api: "via API", system: "automatically" } as const;
-
-function TimelineItem({ entry }: { entry: OrderTimelineEntry }) {
-  return (
-    <li className="relative">
-      <span
-        aria-hidden
-        className={`absolute top-1.5 -left-[25px] size-2.5 rounded-full ring-4 ring-white dark:ring-slate-900 ${DOT[entry.type] ?? "bg-brand-500"}`}
-      />
-      <div className="flex flex-col gap-0.5 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
-        <p className="text-sm font-medium">
-          {entry.label}
-          {entry.amount && <span className="ml-1.5 tabular-nums">{formatMoney(entry.amount.minor, entry.amount.currency)}</span>}
-          {entry.by && (
-            <span className="ml-2 align-middle">
-              <Badge>{BY_LABEL[entry.by]}</Badge>
-            </span>
-          )}
-        </p>
-        <p className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-          <Time at={entry.at} />
-        </p>
-      </div>
-      {entry.detail && <p className="text-sm break-words text-slate-500 dark:text-slate-400">{entry.detail}</p>}
-    </li>
   );
 }
 
