@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { StatusTabs } from "@/components/status-tabs";
 import { buttonClass, ButtonLink, cx, EmptyState, PageHeader } from "@/components/ui";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { env } from "@/lib/env";
@@ -57,7 +58,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   return (
     <div className="space-y-4">
       {header}
-      <StatusTabs view={view} counts={counts} />
+      <Tabs view={view} counts={counts} />
       <OrderFilters status={view.status} email={view.email} />
 
       {page.orders.length === 0 ? (
@@ -88,43 +89,16 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   );
 }
 
-function StatusTabs({ view, counts }: { view: OrderListParams; counts: TabCounts }) {
+function Tabs({ view, counts }: { view: OrderListParams; counts: TabCounts }) {
   const tabs: { status?: TorqueStatus; label: string; n: number }[] = [
     { label: "All", n: counts.all },
     ...ORDER_TABS.map((status) => ({ status, label: ORDER_STATUS_LABELS[status], n: counts[status] })),
   ];
   return (
-    <nav aria-label="Order status" className="-mx-4 overflow-x-auto px-4 sm:mx-0 sm:px-0">
-      <ul className="flex min-w-max gap-1 border-b border-slate-200 dark:border-slate-800">
-        {tabs.map((tab) => {
-          const active = tab.status === view.status;
-          return (
-            <li key={tab.label} className="-mb-px">
-              <Link
-                href={ordersHref({ status: tab.status, email: view.email })}
-                aria-current={active ? "page" : undefined}
-                className={cx(
-                  "flex items-center gap-2 rounded-t-md border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-inset",
-                  active
-                    ? "border-brand-600 text-brand-700 dark:border-blue-400 dark:text-blue-300"
-                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:border-slate-600 dark:hover:text-white",
-                )}
-              >
-                {tab.label}{" "}
-                <span
-                  className={cx(
-                    "rounded-full px-2 py-0.5 text-xs tabular-nums",
-                    active ? "bg-brand-50 text-brand-700 dark:bg-blue-950 dark:text-blue-300" : "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-400",
-                  )}
-                >
-                  {count.format(tab.n)}
-                </span>
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
+    <StatusTabs
+      label="Order status"
+      tabs={tabs.map((tab) => ({ label: tab.label, n: tab.n, href: ordersHref({ status: tab.status, email: view.email }), active: tab.status === view.status }))}
+    />
   );
 }
 
