@@ -22,8 +22,20 @@ export const businesses = pgTable("businesses", {
   defaultCurrency: text("default_currency").notNull().default("USD"),
   linkTtlHours: integer("link_ttl_hours").notNull().default(168),
   abandonAfterMinutes: integer("abandon_after_minutes").notNull().default(60),
+  /** Twig's "merchant configs from the registration": defaults for orders that omit `merchant`. */
+  twigMerchant: jsonb("twig_merchant").$type<TwigMerchant>(),
   createdAt: createdAt(),
 });
+
+/** Twig's merchant object (seed 003): where the customer goes and where Twig calls back. */
+export type TwigMerchant = {
+  confirmUrl?: string | null;
+  cancelUrl?: string | null;
+  validationUrl?: string | null;
+  pushUrl?: string | null;
+  requiresValidateCallbackSuccess?: boolean;
+  captureOnExpire?: boolean;
+};
 
 export const apiKeys = pgTable(
   "api_keys",
@@ -35,6 +47,11 @@ export const apiKeys = pgTable(
     prefix: text("prefix").notNull(),
     /** SHA-256 of the whole key; keys are 256-bit random, so a fast hash is enough. */
     keyHash: text("key_hash").notNull(),
+    /**
+     * The key itself, AES-GCM sealed with the app secret: Twig signs its callbacks with the
+     * merchant's API key (seed 003), so a key used on Twig is kept where it can be unsealed.
+     */
+    sealedKey: text("sealed_key"),
     createdAt: createdAt(),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
@@ -366,6 +383,8 @@ export type CustomerSnapshot = {
   phone?: string | null;
   address?: Address | null;
   preferences?: Record<string, unknown> | null;
+  /** Twig's customer locale, e.g. "en-US". */
+  locale?: string | null;
 };
 export type CheckoutOptionsSnapshot = {
   allowGuest: boolean;
@@ -441,8 +460,20 @@ export const orders = pgTable(
     customFields: jsonb("custom_fields").$type<Record<string, string>>(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     merchantReference: text("merchant_reference"),
-    merchant: jsonb("merchant").$type<Record<string, unknown>>(),
+    merchant: jsonb("merchant").$type<TwigMerchant>(),
+    /** Twig: the merchant's own dateCreated, and the key whose secret signs this order's callbacks. */
+    merchantCreatedAt: ts("merchant_created_at"),
+    apiKeyId: text("api_key_id"),
     cancellationReason: text("cancellation_reason"),
+    /** Twig's `reason`: why the order is in its status (a failed validation, an expiry, a cancel message). */
+    statusReason: text("status_reason"),
+    /** Authorized but not yet captured money (manual capture); captures draw from it. */
+    authorizedMinor: money("authorized_minor").notNull().default(sql`0`),
+    authorizedAt: ts("authorized_at"),
+    /** When the card authorization lapses (Stripe holds one for 7 days). */
+    authorizationExpiresAt: ts("authorization_expires_at"),
+    /** The merchant's validation callback after authorization: pending → running → passed | failed | skipped. */
+    validationStatus: text("validation_status").$type<"pending" | "running" | "passed" | "failed" | "skipped">(),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     paidAt: ts("paid_at"),
@@ -458,6 +489,47 @@ export const orders = pgTable(
     index("orders_paid_at_idx").on(t.businessId, t.paidAt).where(sql`${t.paidAt} is not null`),
     index("orders_customer_idx").on(t.businessId, t.customerEmail),
     uniqueIndex("orders_checkout_session_idx").on(t.checkoutSessionId),
+    uniqueIndex("orders_merchant_reference_idx").on(t.businessId, t.merchantReference).where(sql`${t.source} = 'twig'`),
+    index("orders_authorization_expiry_idx").on(t.authorizationExpiresAt).where(sql`${t.status} = 'authorized'`),
+    index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending' and ${t.source} = 'twig'`),
+  ],
+);
+
+export const ORDER_OPERATION_KINDS = ["authorize", "capture", "refund", "void"] as const;
+export type OrderOperationKind = (typeof ORDER_OPERATION_KINDS)[number];
+
+/**
+ * The payment ledger of an order (Twig): each authorization, capture, refund and void with its
+ * amount. Merchant requests carry a UUID `id`, the idempotency key: unique per business, with a
+ * hash of the request so a replay with other values is refused, and the first answer to replay.
+ */
+export const orderOperations = pgTable(
+  "order_operations",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    orderId: text("order_id").notNull().references(() => orders.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<OrderOperationKind>().notNull(),
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
+    amountMinor: money("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    message: text("message"),
+    /** Who asked: the merchant's API, staff in the dashboard, the customer, or the expiry sweep. */
+    actor: text("actor").$type<"api" | "staff" | "customer" | "system">().notNull(),
+    provider: text("provider").$type<"stripe" | "test">().notNull(),
+    /** Stripe PaymentIntent (authorize, capture, void) or Refund id. */
+    providerRef: text("provider_ref"),
+    responseStatus: integer("response_status"),
+    /** The first answer, as JSON text: a replay answers byte for byte the same (jsonb would reorder keys). */
+    response: text("response"),
+    merchantCreatedAt: ts("merchant_created_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("order_operations_idempotency_idx").on(t.businessId, t.idempotencyKey),
+    uniqueIndex("order_operations_authorization_idx").on(t.provider, t.providerRef).where(sql`${t.kind} = 'authorize'`),
+    index("order_operations_order_idx").on(t.orderId, t.createdAt),
   ],
 );
 
@@ -514,6 +586,8 @@ export const webhookEndpoints = pgTable(
     previousSecretExpiresAt: ts("previous_secret_expires_at"),
     /** Payload and signature format: torque (seed 000) or twig (seed 003). */
     dialect: text("dialect").$type<"torque" | "twig">().notNull().default("torque"),
+    /** Twig endpoints (an order's pushUrl or validationUrl) sign with this API key instead of `secret`. */
+    apiKeyId: text("api_key_id"),
     status: text("status").$type<"active" | "disabled">().notNull().default("active"),
     disabledReason: text("disabled_reason"),
     disabledAt: ts("disabled_at"),
@@ -522,7 +596,10 @@ export const webhookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [index("webhook_endpoints_business_idx").on(t.businessId)],
+  (t) => [
+    index("webhook_endpoints_business_idx").on(t.businessId),
+    uniqueIndex("webhook_endpoints_twig_idx").on(t.businessId, t.url, t.apiKeyId).where(sql`${t.dialect} = 'twig'`),
+  ],
 );
 
 export const webhookDeliveries = pgTable(
@@ -536,6 +613,11 @@ export const webhookDeliveries = pgTable(
     eventType: text("event_type").notNull(),
     /** The exact JSON body sent, fixed when the event happened. */
     payload: text("payload").notNull(),
+    /**
+     * Deliveries sharing a key go out one at a time, oldest first (a Twig order's status pushes:
+     * a merchant must never see CANCELLED before AUTHORIZED). Null: no ordering.
+     */
+    orderingKey: text("ordering_key"),
     status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at"),
@@ -551,5 +633,6 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_endpoint_event_idx").on(t.endpointId, t.eventId),
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    index("webhook_deliveries_ordering_idx").on(t.endpointId, t.orderingKey, t.createdAt).where(sql`${t.status} = 'pending' and ${t.orderingKey} is not null`),
   ],
 );

@@ -25,15 +25,20 @@ export type EventType =
   | "order.paid"
   | "order.completed"
   | "order.cancelled"
-  | "order.refunded";
+  | "order.refunded"
+  | "order.updated"
+  | "order.authorized"
+  | "order.captured"
+  | "order.validated"
+  | "order.expired";
 
 export type DomainEvent = typeof events.$inferSelect;
 
-/** Call inside the transaction of the change it describes (transactional outbox). */
+/** Call inside the transaction of the change it describes (transactional outbox). Returns the event's id. */
 export async function recordEvent(
   tx: Db,
   event: { businessId: string; type: EventType; subjectId: string; data?: Record<string, unknown>; at?: Date },
-): Promise<void> {
+): Promise<string> {
   const row = {
     id: newId("evt"),
     businessId: event.businessId,
@@ -44,6 +49,7 @@ export async function recordEvent(
   };
   await tx.insert(events).values(row);
   await enqueueDeliveries(tx, row);
+  return row.id;
 }
 
 /** Everything that happened to one subject (a cart's timeline), oldest first. */

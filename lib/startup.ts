@@ -19,3 +19,6 @@ startCheckoutExpiry();
 
 const { startWebhookWorker } = await import("@/lib/webhooks/worker");
 startWebhookWorker();
+
+const { startTwigSweep } = await import("@/lib/twig/expiry");
+startTwigSweep();

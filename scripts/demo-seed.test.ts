@@ -45,6 +45,9 @@ describe("seedDemo", () => {
     expect(demoOrders.length).toBeGreaterThan(5);
     for (const status of ["pending", "processing", "completed"] as const) expect(statuses, status).toContain(status);
     for (const o of demoOrders) for (const at of [o.createdAt, o.paidAt, o.completedAt]) if (at) expect(at.getTime()).toBeLessThanOrEqual(now);
+    const twig = demoOrders.filter((o) => o.source === "twig");
+    expect(new Set(twig.map((o) => o.status))).toEqual(new Set(["pending", "authorized", "completed", "partially_refunded", "cancelled"]));
+    expect(twig.some((o) => o.status === "authorized" && o.capturedMinor > 0n)).toBe(true);
 
     expect(staff.map((s) => s.role)).toEqual(["owner", "viewer"]);
     for (const login of staff) {

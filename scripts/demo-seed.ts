@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { asc, count, eq } from "drizzle-orm";
 import { closeDb, getDb, type Db } from "@/db/client";
 import { businesses, carts, CART_STATUSES, type CartStatus, type Role } from "@/db/schema";
-import type { Business } from "@/lib/auth/api-keys";
+import type { ApiKey, Business } from "@/lib/auth/api-keys";
 import { createBusiness } from "@/lib/businesses/service";
 import { createCartInput } from "@/lib/carts/schema";
 import { createCart, updateCart } from "@/lib/carts/service";
@@ -21,6 +21,9 @@ import { viewCheckout } from "@/lib/checkout/page";
 import { createCheckoutSession } from "@/lib/checkout/service";
 import { completeOrder, placeOrder, recordOrderPayment } from "@/lib/orders/service";
 import { addMember, createStaffUser } from "@/lib/team/service";
+import { operate } from "@/lib/twig/operations";
+import { parseTwigInit } from "@/lib/twig/schema";
+import { authorize, initTwigOrder } from "@/lib/twig/service";
 
 const CART_COUNT = 300;
 const SEED = 20240601;
@@ -283,10 +286,11 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const plans = shuffledOutcomes(rand).map((outcome) => planCart(rand, outcome, customers));
   plans.sort((a, b) => b.createdAgo - a.createdAgo); // oldest first, as they happened
 
-  const { business, key } = await createBusiness(db, { name: "Demo Shop", defaultCurrency: "USD" });
+  const { business, key, apiKey } = await createBusiness(db, { name: "Demo Shop", defaultCurrency: "USD" });
   // The services each run their own transaction; one cart at a time keeps PGlite simple.
   for (const plan of plans) await createPlannedCart(db, business, plan, now);
   await createDemoCheckouts(db, business, rand, now);
+  await createDemoTwigOrders(business, { apiKey, secret: key }, rand, now);
   const staff = await createDemoStaff(db, business.id);
   return { business, key, counts: await countByStatus(db, business.id), staff };
 }
@@ -335,6 +339,46 @@ async function createDemoCheckouts(db: Db, business: Business, rand: Random, now
       }),
     );
     if (outcome > 0.7) await completeOrder(business.id, order.id, new Date(Math.min(now, paidAt.getTime() + DAY / 2)));
+  }
+}
+
+/**
+ * Twig orders over the last two weeks in each state staff meet: awaiting the customer,
+ * authorized (to capture), partly and fully captured, partly refunded, cancelled.
+ */
+async function createDemoTwigOrders(business: Business, key: { apiKey: ApiKey; secret: string }, rand: Random, now: number): Promise<void> {
+  const steps = ["pending", "authorized", "authorized", "partial", "captured", "captured", "refunded", "cancelled"] as const;
+  for (const [i, step] of steps.entries()) {
+    const at = new Date(now - Math.floor(between(rand, 0.1, 6) * DAY));
+    const product = pick(rand, PRODUCTS);
+    const quantity = intBetween(rand, 1, 2);
+    const unit = BigInt(product[2]);
+    const tax = (unit * 8n) / 100n;
+    const shipping = 599n;
+    const usd = (minor: bigint) => toDecimalString(minor, "USD");
+    const [firstName, lastName] = pick(rand, [["Noor", "Haddad"], ["Mateo", "García"], ["Yuki", "Tanaka"], ["Chloe", "Martin"]]);
+    const address = { firstName: firstName!, lastName: lastName!, addressLine1: `${intBetween(rand, 1, 300)} Market St`, city: "San Francisco", country: "US", postalCode: "94103", countryCode: "US" };
+    const input = parseTwigInit(
+      {
+        merchantOrderReference: `TW-${1001 + i}`,
+        dateCreated: at.toISOString(),
+        amount: { currencyCode: "USD", value: usd((unit + tax) * BigInt(quantity) + shipping), breakdown: { items: usd(unit * BigInt(quantity)), tax: usd(tax * BigInt(quantity)), shipping: usd(shipping) } },
+        customer: { firstName, lastName, email: `${firstName!.toLowerCase()}.${lastName!.toLowerCase()}@example.org`, locale: "en-US" },
+        lineItems: [{ itemId: product[0], name: product[1], description: product[1], category: "PHYSICAL_GOODS", quantity: String(quantity), amount: usd(unit), tax: usd(tax), imageUrl: `https://picsum.photos/seed/${product[0]}/120` }],
+        shipping: { method: "USPS Priority", amount: usd(shipping), address },
+      },
+      at,
+    );
+    const order = await initTwigOrder(business, key, input, at);
+    if (step === "pending") continue;
+    const authorizedAt = new Date(at.getTime() + 4 * MINUTE);
+    await authorize({ businessId: business.id, orderId: order.id, provider: "test", providerRef: `test_${order.id}`, amountMinor: order.totalMinor, currency: "USD", at: authorizedAt });
+    const op = (kind: "capture" | "refund" | "void", amountMinor: bigint, hoursLater: number) =>
+      operate(business.id, kind, { orderId: order.id, key: null, amountMinor, currency: "USD", message: null, dateCreated: null }, "staff", new Date(Math.min(now, authorizedAt.getTime() + hoursLater * 3600e3)));
+    if (step === "partial") await op("capture", order.totalMinor / 2n, 3);
+    if (step === "captured" || step === "refunded") await op("capture", order.totalMinor, 5);
+    if (step === "refunded") await op("refund", shipping, 30);
+    if (step === "cancelled") await op("void", 0n, 2);
   }
 }
 

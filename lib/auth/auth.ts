@@ -14,7 +14,7 @@ async function createAuth() {
     appName: "Cartback",
     baseURL: APP_URL,
     basePath: "/api/auth",
-    secret: env().AUTH_SECRET ?? (await storedSecret()),
+    secret: await appSecret(),
     database: drizzleAdapter(db, { provider: "pg", schema: { user: users, session: sessions, account: accounts, verification: verifications } }),
     emailAndPassword: {
       enabled: true,
@@ -44,6 +44,11 @@ export function getAuth(): Promise<Auth> {
 
 export function resetAuthForTests(): void {
   holder.__cartbackAuth = undefined;
+}
+
+/** The instance's secret: AUTH_SECRET, or the one generated on first start. Signs sessions and seals stored keys. */
+export async function appSecret(): Promise<string> {
+  return env().AUTH_SECRET ?? (await storedSecret());
 }
 
 /** Without AUTH_SECRET, one random secret is made on first start and kept in the database. */

@@ -5,7 +5,8 @@ const RANK: Record<Role, number> = { viewer: 0, agent: 1, admin: 2, owner: 3 };
 /** What each role may do; a role may do everything the roles below it may. */
 export const PERMISSIONS = {
   view: "viewer",
-  changeCarts: "agent", // generate, rotate, revoke links; mark recovered or expired
+  changeCarts: "agent", // generate, rotate, revoke links; mark recovered or expired; cancel orders
+  moveMoney: "admin", // capture and refund orders' payments
   manageKeys: "admin",
   manageSettings: "admin",
   manageTeam: "admin",

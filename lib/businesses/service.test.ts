@@ -33,3 +33,25 @@ describe("updateBusinessSettings", () => {
     await expect(updateBusinessSettings("business_missing", { name: "x" })).rejects.toMatchObject({ kind: "not_found" });
   });
 });
+
+describe("updateBusinessSettings — Twig merchant defaults", () => {
+  it("stores all six keys: empty URLs as null, unset flags as false", async () => {
+    const { business } = await newBusiness();
+    const updated = await updateBusinessSettings(business.id, { twigMerchant: { pushUrl: "https://shop.example/push", confirmUrl: "  ", captureOnExpire: true } });
+    expect(updated.twigMerchant).toEqual({
+      confirmUrl: null,
+      cancelUrl: null,
+      validationUrl: null,
+      pushUrl: "https://shop.example/push",
+      requiresValidateCallbackSuccess: false,
+      captureOnExpire: true,
+    });
+    expect((await updateBusinessSettings(business.id, { twigMerchant: null })).twigMerchant).toBeNull();
+  });
+
+  it.each([["cancelUrl", "merchant.cancel.redirect.url"], ["pushUrl", "javascript:alert(1)"], ["validationUrl", "https://"]])("refuses %s %j naming it", async (key, url) => {
+    const { business } = await newBusiness();
+    const error = await updateBusinessSettings(business.id, { twigMerchant: { [key]: url } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "validation", field: `twigMerchant.${key}` });
+  });
+});

@@ -27,7 +27,12 @@ export const TIMELINE_LABELS: Record<Exclude<EventType, "cart.deleted">, string>
   "order.paid": "Order paid",
   "order.completed": "Order completed",
   "order.cancelled": "Order cancelled",
-  "order.refunded": "Order refunded",
+  "order.refunded": "Refunded",
+  "order.updated": "Order updated",
+  "order.authorized": "Payment authorized",
+  "order.captured": "Payment captured",
+  "order.validated": "Merchant validation",
+  "order.expired": "Expired",
 };
 
 export type TimelineEntry = {

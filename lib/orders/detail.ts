@@ -4,6 +4,8 @@ import { checkoutSessions, type Address, type DiscountSnapshot } from "@/db/sche
 import { stripePaymentUrl, TIMELINE_LABELS } from "@/lib/carts/detail";
 import { env } from "@/lib/env";
 import { eventsFor, type DomainEvent } from "@/lib/events";
+import { twigOperations, twigStatus, type TwigOperationType, type TwigStatus } from "@/lib/twig/format";
+import type { TwigAddress } from "@/lib/twig/schema";
 import { getOrder, type OrderView } from "./queries";
 
 /**
@@ -44,6 +46,18 @@ export type OrderCheckout = {
   discounts: DiscountSnapshot[];
 };
 
+/** What a Twig order adds: its Twig status, what may be done next, the money left, its addresses. */
+export type TwigOrderDetail = {
+  status: TwigStatus;
+  operations: TwigOperationType[];
+  /** Authorized and not captured yet. */
+  capturableMinor: bigint;
+  /** Captured and not refunded yet. */
+  refundableMinor: bigint;
+  shippingAddress: TwigAddress | null;
+  billingAddress: TwigAddress | null;
+};
+
 export type OrderDetail = {
   order: OrderView;
   timeline: OrderTimelineEntry[];
@@ -53,6 +67,8 @@ export type OrderDetail = {
   shippingAddress: Address | null;
   /** The shipping method the merchant offered (001's shipping.method), when there was one. */
   shippingMethod: string | null;
+  /** Null unless the order came from the Twig API. */
+  twig: TwigOrderDetail | null;
 };
 
 /** Undefined for a missing order or another business's order. */
@@ -99,7 +115,25 @@ export async function getOrderDetail(businessId: string, orderId: string): Promi
     checkout: session ?? null,
     shippingAddress,
     shippingMethod: typeof shipping.method === "string" && shipping.method ? shipping.method : null,
+    twig: order.source === "twig" ? twigDetail(order) : null,
   };
+}
+
+function twigDetail(order: OrderView): TwigOrderDetail {
+  const shipping = (order.shipping ?? {}) as { address?: unknown };
+  const billing = order.billing as { address?: unknown } | null;
+  return {
+    status: twigStatus(order),
+    operations: twigOperations(order).map((op) => op.type),
+    capturableMinor: order.status === "authorized" ? order.authorizedMinor - order.capturedMinor : 0n,
+    refundableMinor: order.capturedMinor - order.refundedMinor,
+    shippingAddress: isTwigAddress(shipping.address) ? shipping.address : null,
+    billingAddress: isTwigAddress(billing?.address) ? billing.address : null,
+  };
+}
+
+function isTwigAddress(value: unknown): value is TwigAddress {
+  return typeof value === "object" && value !== null && typeof (value as TwigAddress).addressLine1 === "string";
 }
 
 function isAddress(value: unknown): value is Address {
@@ -108,10 +142,13 @@ function isAddress(value: unknown): value is Address {
 
 const BY = new Set(["staff", "api", "system"]);
 
+/** Events whose data carry the money they moved as { amountMinor, currency }. */
+const WITH_AMOUNT = new Set(["order.paid", "payment.duplicate", "order.authorized", "order.captured", "order.refunded"]);
+
 function toTimelineEntry(e: DomainEvent, orderId: string): OrderTimelineEntry {
   const data = e.data ?? {};
   const amount =
-    (e.type === "order.paid" || e.type === "payment.duplicate") &&
+    WITH_AMOUNT.has(e.type) &&
     typeof data.amountMinor === "string" &&
     /^-?\d+$/.test(data.amountMinor) &&
     typeof data.currency === "string"
@@ -135,7 +172,14 @@ function detailOf(e: DomainEvent, data: Record<string, unknown>, orderId: string
     case "payment.duplicate":
       return typeof data.orderStatus === "string" ? `The order was already ${data.orderStatus.replace("_", " ")} when this payment arrived.` : null;
     case "order.cancelled":
+    case "order.expired":
       return typeof data.reason === "string" && data.reason ? `Reason: ${data.reason}` : null;
+    case "order.authorized":
+      return data.provider === "stripe" ? "Through Stripe" : data.provider === "test" ? "Through the test-mode checkout" : null;
+    case "order.captured":
+      return data.final === true ? "The whole authorization is now captured." : null;
+    case "order.validated":
+      return data.ok === true ? "The merchant accepted the order." : typeof data.answer === "string" ? `The merchant did not accept it (${data.answer}).` : null;
     case "checkout.expired":
       // On the order: one Stripe payment page closed unpaid. On the checkout session: the whole checkout ran out.
       if (e.subjectId === orderId) return "A payment page closed without a payment.";

@@ -5,6 +5,8 @@ import { carts, orders, paymentSessions, stripeEvents } from "@/db/schema";
 import { recordOrderPayment } from "@/lib/orders/service";
 import { recordEvent } from "@/lib/events";
 import { fromStripeAmount, isCurrency } from "@/lib/money";
+import { releaseHold } from "@/lib/twig/provider";
+import { recordAuthorization } from "@/lib/twig/service";
 import { expireOpenSessions } from "./checkout";
 import { recordPayment, type PaymentOutcome } from "./service";
 
@@ -12,6 +14,11 @@ export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored
 
 /** What our metadata names: a recovery link's cart, or a checkout's order. */
 type Ours = { businessId: string; cartId?: string; orderId?: string; paymentSessionId: string | null };
+
+/** Twig orders are authorized on Stripe and captured later (capture_method manual). */
+function isHold(metadata: Stripe.Metadata | null | undefined): boolean {
+  return metadata?.capture === "manual";
+}
 
 /** Only objects we created carry our metadata; anything else on the Stripe account is not ours. */
 function ours(metadata: Stripe.Metadata | null | undefined): Ours | undefined {
@@ -44,26 +51,33 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
       .returning({ id: stripeEvents.id });
     if (inserted.length === 0) return { outcome: "duplicate" as const };
 
-    const { outcome, ref } = await apply(tx, event);
+    const { outcome, ref, release } = await apply(tx, event);
     await tx
       .update(stripeEvents)
       .set({ outcome, businessId: ref?.businessId ?? null, cartId: ref?.cartId ?? null })
       .where(eq(stripeEvents.id, event.id));
-    return { outcome, settled: outcome === "applied" ? ref : undefined };
+    return { outcome, settled: outcome === "applied" ? ref : undefined, release };
   });
+  if ("release" in result && result.release) await releaseHold(result.release);
   // Once paid, other open Stripe tabs for the same cart or order must not take a second payment.
   if ("settled" in result && result.settled?.cartId) await expireOpenSessions({ cartId: result.settled.cartId });
   if ("settled" in result && result.settled?.orderId) await expireOpenSessions({ orderId: result.settled.orderId });
   return result.outcome;
 }
 
-async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<StripeEventOutcome, "duplicate">; ref?: Ours }> {
+async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<StripeEventOutcome, "duplicate">; ref?: Ours; release?: string }> {
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const session = event.data.object;
       const ref = ours(session.metadata);
       if (!ref) return { outcome: "ignored" };
+      if (isHold(session.metadata)) {
+        // A hold completes unpaid: the funds are authorized, not yet captured.
+        if (event.type !== "checkout.session.completed") return { outcome: "recorded", ref };
+        const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+        return authorized(tx, ref, { intentId, amount: session.amount_total, currency: session.currency, at: event.created });
+      }
       // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
       if (session.payment_status === "unpaid") return { outcome: "recorded", ref };
       const paymentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
@@ -79,12 +93,26 @@ async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<St
       const intent = event.data.object;
       const ref = ours(intent.metadata);
       if (!ref) return { outcome: "ignored" };
+      // A held intent succeeds when we capture it; the capture call itself recorded that.
+      if (isHold(intent.metadata)) return { outcome: "recorded", ref };
       return paid(tx, ref, {
         providerPaymentId: intent.id,
         providerSessionId: null,
         amount: intent.amount_received,
         currency: intent.currency,
         paidAt: event.created,
+      });
+    }
+    case "payment_intent.amount_capturable_updated": {
+      const intent = event.data.object;
+      const ref = ours(intent.metadata);
+      if (!ref || !isHold(intent.metadata)) return { outcome: "ignored" };
+      if (intent.status !== "requires_capture") return { outcome: "recorded", ref };
+      return authorized(tx, ref, {
+        intentId: intent.id,
+        amount: intent.amount_capturable + intent.amount_received,
+        currency: intent.currency,
+        at: event.created,
       });
     }
     case "checkout.session.expired": {
@@ -107,6 +135,30 @@ async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<St
     default:
       return { outcome: "ignored" };
   }
+}
+
+/** The customer's card holds the order's money: the order becomes authorized, once. */
+async function authorized(
+  tx: Db,
+  ref: Ours,
+  a: { intentId: string | undefined; amount: number | null; currency: string | null; at: number },
+): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours; release?: string }> {
+  const currency = (a.currency ?? "").toUpperCase();
+  if (!ref.orderId || !a.intentId || a.amount === null || !isCurrency(currency)) return { outcome: "unmatched", ref };
+  const at = new Date(a.at * 1000);
+  const outcome = await recordAuthorization(tx, {
+    businessId: ref.businessId,
+    orderId: ref.orderId,
+    provider: "stripe",
+    providerRef: a.intentId,
+    amountMinor: fromStripeAmount(a.amount, currency),
+    currency,
+    at,
+    paymentSessionId: ref.paymentSessionId,
+  });
+  if (outcome === "no_order") return { outcome: "unmatched", ref };
+  // A hold for an order that can no longer take it (expired, cancelled meanwhile) is released.
+  return { outcome: outcome === "authorized" ? "applied" : "recorded", ref, release: outcome === "not_authorizable" ? a.intentId : undefined };
 }
 
 async function paid(

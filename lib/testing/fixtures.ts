@@ -1,11 +1,11 @@
 import { getDb } from "@/db/client";
 import { createBusiness } from "@/lib/businesses/service";
-import type { Business } from "@/lib/auth/api-keys";
+import type { ApiKey, Business } from "@/lib/auth/api-keys";
 
 let counter = 0;
 
 /** A fresh tenant with its API key: every test works in a business of its own. */
-export async function newBusiness(options: { name?: string; defaultCurrency?: string } = {}): Promise<{ business: Business; key: string }> {
+export async function newBusiness(options: { name?: string; defaultCurrency?: string } = {}): Promise<{ business: Business; key: string; apiKey: ApiKey }> {
   const db = await getDb();
   return createBusiness(db, { name: options.name ?? `Test shop ${++counter}`, defaultCurrency: options.defaultCurrency });
 }

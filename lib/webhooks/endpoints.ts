@@ -43,9 +43,21 @@ export async function createEndpoint(
   return row!;
 }
 
-export async function listEndpoints(businessId: string): Promise<WebhookEndpoint[]> {
+/** The business's endpoints, newest first; `dialect` keeps to subscriptions (torque) or Twig's order callbacks. */
+export async function listEndpoints(businessId: string, dialect?: "torque" | "twig"): Promise<WebhookEndpoint[]> {
   const db = await getDb();
-  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.businessId, businessId)).orderBy(desc(webhookEndpoints.createdAt));
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.businessId, businessId), dialect ? eq(webhookEndpoints.dialect, dialect) : undefined))
+    .orderBy(desc(webhookEndpoints.createdAt));
+}
+
+/** A Twig endpoint's URL and signing key come from its orders (pushUrl, validationUrl, the API key). */
+function refuseTwig(endpoint: WebhookEndpoint, what: string): void {
+  if (endpoint.dialect === "twig") {
+    throw new ApiError("conflict", `${what}: a Twig callback endpoint follows its orders' merchant URLs and is signed with the API key`, { field: what });
+  }
 }
 
 export async function getEndpoint(businessId: string, id: string): Promise<WebhookEndpoint> {
@@ -65,6 +77,8 @@ export async function updateEndpoint(
   input: { url?: string; events?: WebhookEventType[]; description?: string | null; status?: "active" | "disabled" },
 ): Promise<WebhookEndpoint> {
   const current = await getEndpoint(businessId, id);
+  if (input.url !== undefined) refuseTwig(current, "url");
+  if (input.events !== undefined) refuseTwig(current, "events");
   const now = new Date();
   const set: Partial<typeof webhookEndpoints.$inferInsert> = { updatedAt: now };
   if (input.url !== undefined) set.url = safeUrl(input.url);
@@ -94,6 +108,7 @@ export async function deleteEndpoint(businessId: string, id: string): Promise<vo
 /** A new secret; the old one keeps signing alongside it for the grace period. */
 export async function rotateSecret(businessId: string, id: string, graceHours = ROTATION_GRACE_HOURS, now = new Date()): Promise<WebhookEndpoint> {
   const endpoint = await getEndpoint(businessId, id);
+  refuseTwig(endpoint, "secret");
   const db = await getDb();
   const [row] = await db
     .update(webhookEndpoints)

@@ -37,3 +37,23 @@ export function signatureHeaders(input: { id: string; timestamp: number; body: s
     "webhook-signature": standard.join(" "),
   };
 }
+
+export const TWIG_API_VERSION = "2022-01-01";
+/** Seed 003: the timestamp header is "now + 15 mins", in milliseconds like its example. */
+const TWIG_TIMESTAMP_AHEAD_MS = 15 * 60_000;
+
+/** Seed 003's `twig-hmac`: base64 HMAC-SHA256, keyed with the merchant's API key, of the body followed by the timestamp. */
+export function twigHmac(body: string, timestamp: string, apiKey: string): string {
+  return createHmac("sha256", apiKey).update(`${body}${timestamp}`).digest("base64");
+}
+
+export function twigSignatureHeaders(input: { id: string; body: string; apiKey: string; now?: number }): Record<string, string> {
+  const timestamp = String((input.now ?? Date.now()) + TWIG_TIMESTAMP_AHEAD_MS);
+  return {
+    "twig-hmac": twigHmac(input.body, timestamp, input.apiKey),
+    timestamp,
+    "twig-timestamp": timestamp,
+    "twig-api-version": TWIG_API_VERSION,
+    "webhook-id": input.id,
+  };
+}

@@ -1,8 +1,10 @@
-import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, asc, eq, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { getDb, type Db } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { sendWebhook, DELIVERY_TIMEOUT_MS, type SendResult } from "./send";
-import { signatureHeaders } from "./signing";
+import { unsealedApiKey } from "@/lib/auth/sealed-keys";
+import { signatureHeaders, twigSignatureHeaders } from "./signing";
 
 /** Waits after each failed attempt (before jitter): about three days in all, then the delivery fails. */
 export const RETRY_DELAYS_MS = [30e3, 2 * 60e3, 10 * 60e3, 30 * 60e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 24 * 3600e3, 24 * 3600e3];
@@ -14,6 +16,22 @@ export const LEASE_MS = DELIVERY_TIMEOUT_MS + 45_000;
 export function retryDelay(attempt: number, random = Math.random): number {
   const base = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)]!;
   return Math.round(base * (0.8 + 0.4 * random())); // ±20% jitter spreads retries of many endpoints
+}
+
+export const earlier = alias(webhookDeliveries, "earlier");
+
+function olderOfSameKey(tx: Db) {
+  return tx
+    .select({ one: sql`1` })
+    .from(earlier)
+    .where(
+      and(
+        eq(earlier.endpointId, webhookDeliveries.endpointId),
+        eq(earlier.orderingKey, webhookDeliveries.orderingKey),
+        eq(earlier.status, "pending"),
+        or(lt(earlier.createdAt, webhookDeliveries.createdAt), and(eq(earlier.createdAt, webhookDeliveries.createdAt), lt(earlier.id, webhookDeliveries.id))),
+      ),
+    );
 }
 
 type Claimed = {
@@ -38,6 +56,8 @@ async function claim(now: Date, limit: number, businessId?: string): Promise<Cla
           lte(webhookDeliveries.nextAttemptAt, now),
           eq(webhookEndpoints.status, "active"),
           businessId ? eq(webhookDeliveries.businessId, businessId) : undefined,
+          // An ordered delivery waits for every older one of its key (sent, or given up on).
+          or(isNull(webhookDeliveries.orderingKey), notExists(olderOfSameKey(tx))),
         ),
       )
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
@@ -75,11 +95,22 @@ export async function deliverDue(now = new Date(), limit = 25, options: Pick<Att
 
 /** One attempt at one delivery, recorded whatever happens. */
 export async function attempt({ delivery, endpoint }: Claimed, now = new Date(), options: AttemptOptions = {}): Promise<SendResult> {
-  const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecret : null;
-  const headers = signatureHeaders({ id: delivery.eventId, timestamp: Math.floor(Date.now() / 1000), body: delivery.payload, secret: endpoint.secret, previousSecret });
-  const result = await sendWebhook(endpoint.url, delivery.payload, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
+  const headers = await headersFor(delivery, endpoint, now);
+  const result = headers
+    ? await sendWebhook(endpoint.url, delivery.payload, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS)
+    : { ok: false, status: null, body: null, error: "The API key that signs this Twig endpoint's callbacks is not available; any Twig request made with the key restores it" };
   await record(delivery, endpoint, result, new Date(), options.retry ?? true);
   return result;
+}
+
+/** Torque endpoints sign with their secret (two during a rotation); Twig ones with the merchant's API key. */
+async function headersFor(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], now: Date): Promise<Record<string, string> | null> {
+  if (endpoint.dialect === "twig") {
+    const apiKey = endpoint.apiKeyId ? await unsealedApiKey(endpoint.businessId, endpoint.apiKeyId) : null;
+    return apiKey ? twigSignatureHeaders({ id: delivery.eventId, body: delivery.payload, apiKey }) : null;
+  }
+  const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecret : null;
+  return signatureHeaders({ id: delivery.eventId, timestamp: Math.floor(Date.now() / 1000), body: delivery.payload, secret: endpoint.secret, previousSecret });
 }
 
 async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], result: SendResult, at: Date, retry: boolean): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { renderToString } from "react-dom/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
@@ -12,7 +13,11 @@ import { countOrdersByStatus } from "@/lib/orders/queries";
 import { cancelOrder, completeOrder, placeOrder } from "@/lib/orders/service";
 import { payTestSession, startOrderPaymentSession } from "@/lib/payments/checkout";
 import { newBusiness } from "@/lib/testing/fixtures";
+import { twigInitBody } from "@/lib/testing/twig";
 import { fullRequest } from "@/lib/torque/validation";
+import { operate } from "@/lib/twig/operations";
+import { parseTwigInit } from "@/lib/twig/schema";
+import { authorize, initTwigOrder } from "@/lib/twig/service";
 
 const current: { staff?: Staff } = {};
 vi.mock("next/navigation", () => ({ useRouter: () => ({ refresh() {}, push() {} }) }));
@@ -216,6 +221,40 @@ describe("orders page", () => {
     expect(html).toContain('data-testid="orders-table"');
     expect(html).toMatch(/<a aria-current="page"[^>]*href="\/orders">All/);
     expect(await render(shop, { page: "1e9" })).toContain('data-testid="orders-table"');
+  });
+});
+
+describe("orders page with Twig orders", () => {
+  /** The status cell of the row whose customer cell holds `email`. */
+  const statusOf = (html: string, email: string) => {
+    const row = html.split('role="row"').find((r) => r.includes(email))!;
+    return text(/<div role="cell"[^>]*><span class="[^"]*rounded-full[^"]*">([^<]*)<\/span>/.exec(row)?.[1] ?? "");
+  };
+
+  it("reads each Twig order's status in Twig's terms, and checkout orders in Torque's", async () => {
+    const tenant = await newBusiness();
+    const init = (email: string) =>
+      initTwigOrder(tenant.business, { apiKey: tenant.apiKey, secret: tenant.key }, parseTwigInit(twigInitBody({ customer: { firstName: "T", lastName: "W", email } }), new Date()));
+    const authorized = async (email: string) => {
+      const o = await init(email);
+      await authorize({ businessId: tenant.business.id, orderId: o.id, provider: "test", providerRef: `test_${o.id}`, amountMinor: o.totalMinor, currency: o.currency, at: new Date() });
+      return o;
+    };
+    const capture = (orderId: string, amountMinor: bigint) =>
+      operate(tenant.business.id, "capture", { orderId, key: randomUUID(), amountMinor, currency: "USD", message: null, dateCreated: null }, "staff");
+
+    await init("waiting@twig.test");
+    await authorized("authorized@twig.test");
+    await capture((await authorized("partial@twig.test")).id, 100n);
+    await capture((await authorized("captured@twig.test")).id, 22000n);
+    await order(tenant.business, { email: "torque@example.com", firstName: "Tor", lastName: "Que" }, new Date());
+
+    const html = await render(tenant.business);
+    expect(statusOf(html, "waiting@twig.test")).toBe("Pending");
+    expect(statusOf(html, "authorized@twig.test")).toBe("Authorized");
+    expect(statusOf(html, "partial@twig.test")).toBe("Partially captured");
+    expect(statusOf(html, "captured@twig.test")).toBe("Captured");
+    expect(statusOf(html, "torque@example.com")).toBe("Pending");
   });
 });
 

@@ -105,7 +105,7 @@ function Tabs({ view, counts }: { view: OrderListParams; counts: TabCounts }) {
 // One grid template for the header and every row, so columns line up. Below lg each row is a
 // card: customer and total on top, item count under the total, status and source at the bottom
 // left, the time at the bottom right.
-const ROW = "grid grid-cols-[minmax(0,1fr)_auto] gap-x-4 gap-y-1 lg:grid-cols-[minmax(0,1fr)_7rem_7.5rem_4rem_8rem_9rem] lg:items-center";
+const ROW = "grid grid-cols-[minmax(0,1fr)_auto] gap-x-4 gap-y-1 lg:grid-cols-[minmax(0,1fr)_9.5rem_7.5rem_4rem_8rem_9rem] lg:items-center";
 const AT = {
   customer: "[grid-area:1/1/3/2] lg:[grid-area:auto]",
   total: "[grid-area:1/2/2/3] lg:[grid-area:auto]",
@@ -175,7 +175,7 @@ function OrderRow({ order, now }: { order: OrderView; now: Date }) {
         </Link>
       </div>
       <div role="cell" className={cx(AT.status, "mt-1 flex items-center gap-2 lg:mt-0")}>
-        <OrderStatusBadge status={order.status} />
+        <OrderStatusBadge order={order} />
         <span className="lg:hidden">
           <SourceBadge source={order.source} />
         </span>

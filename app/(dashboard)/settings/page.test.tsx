@@ -52,4 +52,18 @@ describe("settings page", () => {
       expect(html).not.toContain(control);
     }
   });
+
+  it("an admin edits the Twig merchant defaults; a viewer reads them", async () => {
+    const admin = await renderAs("admin");
+    expect(admin).toContain("Twig merchant defaults");
+    for (const name of ["confirmUrl", "cancelUrl", "validationUrl", "pushUrl"]) expect(admin).toMatch(new RegExp(`<input id="twig-${name}" type="url"[^>]*name="${name}"`));
+    for (const name of ["requiresValidateCallbackSuccess", "captureOnExpire"]) expect(admin).toMatch(new RegExp(`<input id="twig-${name}" type="checkbox"[^>]*name="${name}"`));
+    expect(admin).toContain("Save Twig defaults");
+
+    const viewer = await renderAs("viewer");
+    expect(viewer).toContain("Twig merchant defaults");
+    expect(viewer).toContain("Push URL");
+    expect(viewer).toContain("Not set");
+    expect(viewer).not.toContain('name="pushUrl"');
+  });
 });

@@ -10,6 +10,7 @@ import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { DISABLE_AFTER_MS } from "@/lib/webhooks/worker";
 import { CreateKeyForm, KeyList, type KeyRow } from "./api-keys";
 import { BusinessForm, type CurrencyOption } from "./business-form";
+import { TWIG_FLAG_FIELDS, TWIG_URL_FIELDS, TwigMerchantForm, type TwigMerchantSettings } from "./twig-merchant-form";
 import { formatDay, formatLifetime, formatRelative, formatTime } from "@/lib/format/dates";
 import { InvitationList, InviteForm, MemberList, type InvitationRow, type MemberRow } from "./team";
 import { AddWebhookForm, WebhookList, type WebhookRow } from "./webhooks";
@@ -61,6 +62,7 @@ export default async function SettingsPage() {
     url: e.url,
     description: e.description,
     events: WEBHOOK_EVENTS.filter((event) => e.events.includes(event)),
+    twig: e.dialect === "twig",
     active: e.status === "active",
     disabled:
       e.status === "disabled"
@@ -93,6 +95,16 @@ export default async function SettingsPage() {
   // Only owners grant the owner role.
   const assignableRoles: Role[] = ROLES.filter((r) => r !== "owner" || isOwner);
 
+  const twig = business.twigMerchant;
+  const twigDefaults: TwigMerchantSettings = {
+    confirmUrl: twig?.confirmUrl ?? "",
+    cancelUrl: twig?.cancelUrl ?? "",
+    validationUrl: twig?.validationUrl ?? "",
+    pushUrl: twig?.pushUrl ?? "",
+    requiresValidateCallbackSuccess: twig?.requiresValidateCallbackSuccess ?? false,
+    captureOnExpire: twig?.captureOnExpire ?? false,
+  };
+
   const currencyNames = new Intl.DisplayNames(["en"], { type: "currency" });
   const currencies: CurrencyOption[] = CURRENCIES.map((code) => {
     const name = currencyNames.of(code);
@@ -124,6 +136,30 @@ export default async function SettingsPage() {
             </>
           )}
         </Card>
+
+        <div id="twig" className="scroll-mt-20">
+          <Card title="Twig merchant defaults">
+            <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+              Used for Twig orders whose <code className="font-mono text-xs">POST /v1/operations/order/init</code> sends no{" "}
+              <code className="font-mono text-xs">merchant</code> object; an order&apos;s own values win. Changes apply to orders created afterwards.
+            </p>
+            {canSettings ? (
+              <TwigMerchantForm initial={twigDefaults} />
+            ) : (
+              <>
+                <dl className="grid gap-4 sm:grid-cols-2">
+                  {TWIG_URL_FIELDS.map(({ key, label }) => (
+                    <Setting key={key} label={label} value={twigDefaults[key] || "Not set"} />
+                  ))}
+                  {TWIG_FLAG_FIELDS.map(({ key, label }) => (
+                    <Setting key={key} label={label} value={twigDefaults[key] ? "Yes" : "No"} />
+                  ))}
+                </dl>
+                <ReadOnlyNote>Only admins and owners can change these settings.</ReadOnlyNote>
+              </>
+            )}
+          </Card>
+        </div>
 
         <Card title="API keys">
           <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
@@ -195,7 +231,7 @@ function Setting({ label, value }: { label: string; value: string }) {
   return (
     <div>
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="mt-1 text-sm font-medium">{value}</dd>
+      <dd className="mt-1 text-sm font-medium break-all">{value}</dd>
     </div>
   );
 }

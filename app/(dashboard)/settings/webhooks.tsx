@@ -23,6 +23,8 @@ export type WebhookRow = {
   failing: { since: string; sinceTitle: string; disablesAt: string } | null;
   /** After a rotation, until when the previous secret still signs. */
   previousSecretUntil: string | null;
+  /** A Twig order callback URL (pushUrl, validationUrl): signed with the API key, made by the orders. */
+  twig: boolean;
 };
 
 /** What each event means, for the subscription form. */
@@ -400,6 +402,13 @@ function WebhookItem({
         </div>
       </div>
 
+      {row.twig && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          <Badge tone="slate">Twig callbacks</Badge> Status pushes and validation calls of Twig orders that name this URL, signed with
+          the API key the order was made with.
+        </p>
+      )}
+
       <ul aria-label={`Events sent to ${row.url}`} className="flex flex-wrap gap-1.5">
         {row.events.map((event) => (
           <li key={event} className="rounded-md bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300">
@@ -463,9 +472,11 @@ function WebhookItem({
             <Button type="button" size="sm" variant="secondary" busy={test.isPending} aria-label={`Send test event to ${row.url}`} onClick={() => test.mutate()}>
               Send test event
             </Button>
-            <Button type="button" size="sm" variant="secondary" aria-label={`Rotate secret of ${row.url}`} onClick={(e) => onAsk("rotate", e.currentTarget)}>
-              Rotate secret
-            </Button>
+            {!row.twig && (
+              <Button type="button" size="sm" variant="secondary" aria-label={`Rotate secret of ${row.url}`} onClick={(e) => onAsk("rotate", e.currentTarget)}>
+                Rotate secret
+              </Button>
+            )}
             {row.active ? (
               <Button
                 type="button"

@@ -1,5 +1,19 @@
+import type { Metadata } from "next";
 import type { CSSProperties, ReactNode } from "react";
 import type { CheckoutTheme } from "@/lib/checkout/page";
+
+/**
+ * Every hosted checkout page's metadata: never indexed, and nothing of its URL (the customer's
+ * capability) sent to other hosts (the logo's, Stripe's). Not "no-referrer": Chrome then sends
+ * `Origin: null` with the form posts, and the same-origin check refuses them.
+ */
+export function checkoutMetadata(businessName: string | null): Metadata {
+  return {
+    title: { absolute: `Checkout${businessName ? ` · ${businessName}` : ""}` },
+    robots: { index: false, follow: false },
+    referrer: "same-origin",
+  };
+}
 
 /**
  * The frame of every hosted checkout page, in the business's colours: a header band in the

@@ -21,7 +21,7 @@ import type { CheckoutSession } from "@/lib/checkout/service";
 import { formatMoney } from "@/lib/money";
 import { paymentMode } from "@/lib/payments/stripe";
 import { COUNTRY_CODES } from "@/lib/torque/countries";
-import { CheckoutFrame, LockIcon, primaryButton, StateCard } from "./checkout-ui";
+import { checkoutMetadata, CheckoutFrame, LockIcon, primaryButton, StateCard } from "./checkout-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -31,16 +31,8 @@ type Props = { params: Promise<{ sessionId: string }>; searchParams: Promise<Rec
 const view = cache((sessionId: string) => viewCheckout(sessionId));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { sessionId } = await params;
-  const v = await view(sessionId);
-  const business = v.state === "not_found" ? "" : ` · ${v.businessName}`;
-  return {
-    title: { absolute: `Checkout${business}` },
-    robots: { index: false, follow: false },
-    // Nothing of this URL goes to other hosts (the logo's, Stripe's). Not "no-referrer": Chrome
-    // then sends `Origin: null` with the form post, and the same-origin check refuses it.
-    referrer: "same-origin",
-  };
+  const v = await view((await params).sessionId);
+  return checkoutMetadata(v.state === "not_found" ? null : v.businessName);
 }
 
 export default async function CheckoutPage({ params, searchParams }: Props) {

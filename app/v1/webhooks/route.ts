@@ -12,8 +12,8 @@ export const POST = keyRoute(torque, async ({ req, business }) => {
   return torque.ok(toWebhook(endpoint, { withSecret: true }), 201);
 });
 
-/** GET /v1/webhooks — the business's endpoints, newest first, without secrets. */
+/** GET /v1/webhooks — the business's subscriptions, newest first, without secrets (Twig's order callbacks are not subscriptions). */
 export const GET = keyRoute(torque, async ({ business }) => {
-  const endpoints = await listEndpoints(business.id);
+  const endpoints = await listEndpoints(business.id, "torque");
   return torque.ok({ webhooks: endpoints.map((e) => toWebhook(e)) });
 });

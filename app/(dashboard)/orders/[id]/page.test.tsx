@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { renderToString } from "react-dom/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -9,7 +10,11 @@ import { createCheckoutSession } from "@/lib/checkout/service";
 import { cancelOrder, placeOrder, recordOrderPayment, type CustomerForm } from "@/lib/orders/service";
 import { payTestSession, startOrderPaymentSession } from "@/lib/payments/checkout";
 import { newBusiness } from "@/lib/testing/fixtures";
+import { twigInitBody } from "@/lib/testing/twig";
 import { fullRequest } from "@/lib/torque/validation";
+import { operate } from "@/lib/twig/operations";
+import { parseTwigInit } from "@/lib/twig/schema";
+import { authorize, initTwigOrder } from "@/lib/twig/service";
 
 const current: { staff?: Staff } = {};
 vi.mock("next/navigation", () => ({
@@ -174,5 +179,97 @@ describe("order page", () => {
     const { order } = await placed(other);
     await expect(render(shop, order.id)).rejects.toThrow("NEXT_NOT_FOUND");
     await expect(render(shop, "order_missing00000")).rejects.toThrow("NEXT_NOT_FOUND");
+  });
+});
+
+describe("order page for a Twig order", () => {
+  let tenant: Awaited<ReturnType<typeof newBusiness>>;
+  beforeAll(async () => {
+    tenant = await newBusiness({ name: "Twig Shop" });
+  });
+
+  /** Seed 003's example order made consistent (220.00 USD), authorized by the customer in test mode. */
+  async function authorized() {
+    const body = twigInitBody({ merchantOrderReference: `32123dsf-${randomUUID().slice(0, 8)}` });
+    const order = await initTwigOrder(tenant.business, { apiKey: tenant.apiKey, secret: tenant.key }, parseTwigInit(body, new Date()));
+    await authorize({ businessId: tenant.business.id, orderId: order.id, provider: "test", providerRef: `test_${order.id}`, amountMinor: order.totalMinor, currency: order.currency, at: new Date() });
+    return order;
+  }
+  const capture = (orderId: string, amountMinor: bigint) =>
+    operate(tenant.business.id, "capture", { orderId, key: randomUUID(), amountMinor, currency: "USD", message: null, dateCreated: null }, "staff");
+
+  it("shows an authorized order's Twig status, reference, money, lines, addresses, and Capture and Cancel for an admin", async () => {
+    const order = await authorized();
+    const html = await render(tenant.business, order.id, "admin");
+    const all = text(html);
+    expect(statusBadge(html)).toBe("Authorized");
+    expect(all).toContain(`reference ${order.merchantReference}`);
+    expect(buttons(html)).toEqual(["Cancel order", "Capture payment"]);
+    // The money line.
+    expect(all).toContain("Authorized$220.00");
+    expect(all).toContain("Captured$0.00");
+    expect(all).toContain("Still capturable$220.00");
+    expect(all).toContain("Still refundable$0.00");
+    // Lines with descriptions and unit tax; the breakdown's tax and shipping method.
+    expect(all).toContain("Green XL");
+    expect(all).toContain("1 × $90.00 + $10.00 tax");
+    expect(all).toContain("Running, Size 10.5");
+    expect(all).toContain("2 × $45.00 + $5.00 tax");
+    expect(html).not.toContain('src="imageurl"');
+    expect(all).toContain("Shipping (United States Postal Service)$20.00");
+    expect(all).toContain("Tax$20.00");
+    expect(text(/data-testid="order-total">(.*?)</.exec(html)![1]!)).toBe("$220.00");
+    // Addresses, validation, timeline.
+    expect(all).toContain("123 Townsend St");
+    expect(all).toContain("San Francisco, CA, 94107");
+    expect(all).toContain("Billing addressSame as shipping.");
+    expect(all).toContain("ValidationNot needed (no validation URL)");
+    expect(all).toMatch(/Payment authorized\s*\$220\.00/);
+    expect(all).not.toContain("read-only");
+  });
+
+  it("shows an agent Cancel only, and says who can move money", async () => {
+    const order = await authorized();
+    const html = await render(tenant.business, order.id, "agent");
+    expect(buttons(html)).toEqual(["Cancel order"]);
+    expect(text(html)).toContain("Only admins and owners can capture or refund payments.");
+  });
+
+  it("shows a viewer no actions", async () => {
+    const order = await authorized();
+    const html = await render(tenant.business, order.id, "viewer");
+    expect(buttons(html)).toEqual([]);
+    expect(html).not.toContain('data-testid="order-actions"');
+    expect(text(html)).toContain("Your role (Viewer) is read-only: you can look at orders but not capture, refund or cancel them.");
+  });
+
+  it("offers Capture and Refund on a partly captured order, and Refund alone once all is captured", async () => {
+    const order = await authorized();
+    await capture(order.id, 10000n);
+    const partial = await render(tenant.business, order.id, "owner");
+    expect(statusBadge(partial)).toBe("Partially captured");
+    expect(buttons(partial)).toEqual(["Capture payment", "Refund"]);
+    expect(text(partial)).toContain("Still capturable$120.00");
+    expect(text(partial)).toContain("Still refundable$100.00");
+
+    await capture(order.id, 12000n);
+    const html = await render(tenant.business, order.id, "admin");
+    const all = text(html);
+    expect(statusBadge(html)).toBe("Captured");
+    expect(buttons(html)).toEqual(["Refund"]);
+    expect(all).toContain("Captured$220.00");
+    expect(all).not.toContain("Still capturable");
+    expect(all).toContain("Still refundable$220.00");
+    expect(all).toMatch(/Payment captured\s*\$120\.00/);
+    expect(buttons(await render(tenant.business, order.id, "agent"))).toEqual([]);
+  });
+
+  it("shows a cancelled order's reason and offers nothing", async () => {
+    const order = await authorized();
+    await operate(tenant.business.id, "void", { orderId: order.id, key: randomUUID(), message: "Out of stock", dateCreated: null }, "staff");
+    const html = await render(tenant.business, order.id, "owner");
+    expect(statusBadge(html)).toBe("Cancelled");
+    expect(text(html)).toContain("Status reasonOut of stock");
+    expect(buttons(html)).toEqual([]);
   });
 });

@@ -5,24 +5,51 @@ import { Badge, Card } from "@/components/ui";
 import type { Address, OrderStatus } from "@/db/schema";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import type { Staff } from "@/lib/auth/staff";
 import { fieldLabel } from "@/lib/checkout/page";
-import { formatMoney } from "@/lib/money";
-import { getOrderDetail, type OrderPaymentView } from "@/lib/orders/detail";
+import { formatMoney, toDecimalString } from "@/lib/money";
+import { getOrderDetail, type OrderDetail, type OrderPaymentView, type TwigOrderDetail } from "@/lib/orders/detail";
 import { ORDER_SOURCE_LABELS } from "@/lib/orders/list-url";
-import type { OrderItem } from "@/lib/orders/queries";
+import type { OrderItem, OrderView } from "@/lib/orders/queries";
+import type { TwigOperationType } from "@/lib/twig/format";
+import type { TwigAddress } from "@/lib/twig/schema";
 import { customerName, OrderStatusBadge, SourceBadge } from "../badges";
-import { OrderActions, type OrderActionKey } from "./order-actions";
+import { OrderActions, type OrderActionKey, type OrderMoneyLeft } from "./order-actions";
 
 export const dynamic = "force-dynamic";
 
 export const metadata = { title: "Order" };
 
-/** What staff can do to an order in each status (the services enforce the same rules). */
-function actionsFor(status: OrderStatus): OrderActionKey[] {
+/** What staff can do to a checkout order in each status (the services enforce the same rules). */
+function torqueActions(status: OrderStatus): OrderActionKey[] {
   if (status === "pending") return ["cancel"];
   if (status === "processing") return ["complete"];
   return [];
 }
+
+/** A Twig order offers its `operations` (seed 003); moving money needs more than cancelling. */
+const TWIG_ACTIONS: Record<TwigOperationType, { action: OrderActionKey; permission: "moveMoney" | "changeCarts" }> = {
+  CAPTURE: { action: "capture", permission: "moveMoney" },
+  REFUND: { action: "refund", permission: "moveMoney" },
+  VOID: { action: "void", permission: "changeCarts" },
+};
+
+/** The actions the order offers, and whether the staff member's role hides some of them. */
+function actionsFor(detail: OrderDetail, staff: Staff): { shown: OrderActionKey[]; hidden: boolean } {
+  const offered = detail.twig
+    ? detail.twig.operations.map((op) => TWIG_ACTIONS[op])
+    : torqueActions(detail.order.status).map((action) => ({ action, permission: "changeCarts" as const }));
+  const shown = offered.filter((a) => allowed(staff, a.permission)).map((a) => a.action);
+  return { shown, hidden: shown.length < offered.length };
+}
+
+const VALIDATION_LABELS: Record<NonNullable<OrderView["validationStatus"]>, string> = {
+  pending: "Waiting to call the merchant",
+  running: "Asking the merchant",
+  passed: "Accepted by the merchant",
+  failed: "Not accepted by the merchant",
+  skipped: "Not needed (no validation URL)",
+};
 
 /** The internal status where the Torque badge hides something staff should know. */
 const STATUS_NOTES: Partial<Record<OrderStatus, string>> = {
@@ -36,11 +63,17 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
   const staff = await requireStaff();
   const detail = await getOrderDetail(staff.business.id, id);
   if (!detail) notFound();
-  const { order, timeline, payments, checkout, shippingAddress, shippingMethod } = detail;
+  const { order, timeline, payments, checkout, shippingAddress, shippingMethod, twig } = detail;
   const canChange = allowed(staff, "changeCarts");
   const money = (minor: bigint) => formatMoney(minor, order.currency);
   const name = customerName(order.customer);
-  const actions = actionsFor(order.status);
+  const actions = actionsFor(detail, staff);
+  const left: OrderMoneyLeft | null = twig && {
+    capturable: toDecimalString(twig.capturableMinor, order.currency),
+    capturableLabel: money(twig.capturableMinor),
+    refundable: toDecimalString(twig.refundableMinor, order.currency),
+    refundableLabel: money(twig.refundableMinor),
+  };
   const itemCount = order.items.reduce((n, item) => n + item.quantity, 0);
   const customFields = Object.entries(order.customFields ?? {});
   const discountCodes = checkout?.discounts.map((d) => d.code).filter(Boolean) ?? [];
@@ -64,7 +97,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           <div className="mt-1 flex flex-wrap items-center gap-2">
             <h1 className="truncate text-2xl font-semibold tracking-tight">{name ?? order.customerEmail}</h1>
             <span data-testid="order-status">
-              <OrderStatusBadge status={order.status} />
+              <OrderStatusBadge order={order} />
             </span>
             <SourceBadge source={order.source} />
           </div>
@@ -81,18 +114,33 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             <span className="whitespace-nowrap">
               placed <Time at={order.createdAt} />
             </span>
+            {twig && order.merchantReference && (
+              <>
+                {" · "}
+                <span className="break-all">
+                  reference <span className="font-mono text-xs text-slate-700 dark:text-slate-300">{order.merchantReference}</span>
+                </span>
+              </>
+            )}
           </p>
-          {STATUS_NOTES[order.status] && <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{STATUS_NOTES[order.status]}.</p>}
+          {twig
+            ? order.statusReason && <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-300">{order.statusReason}</p>
+            : STATUS_NOTES[order.status] && <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{STATUS_NOTES[order.status]}.</p>}
         </div>
         {canChange ? (
-          actions.length > 0 && (
-            <div className="flex flex-wrap gap-2" data-testid="order-actions">
-              <OrderActions orderId={order.id} actions={actions} totalLabel={money(order.totalMinor)} />
+          (actions.shown.length > 0 || actions.hidden) && (
+            <div className="flex flex-col gap-2 sm:items-end">
+              {actions.shown.length > 0 && (
+                <div className="flex flex-wrap gap-2" data-testid="order-actions">
+                  <OrderActions orderId={order.id} actions={actions.shown} totalLabel={money(order.totalMinor)} left={left} />
+                </div>
+              )}
+              {actions.hidden && <p className="text-sm text-slate-500 sm:max-w-xs sm:text-right dark:text-slate-400">Only admins and owners can capture or refund payments.</p>}
             </div>
           )
         ) : (
           <p role="note" className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm text-slate-600 sm:max-w-xs dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
-            Your role ({ROLE_LABELS[staff.role]}) is read-only: you can look at orders but not cancel or complete them.
+            Your role ({ROLE_LABELS[staff.role]}) is read-only: you can look at orders but not {twig ? "capture, refund or cancel" : "cancel or complete"} them.
           </p>
         )}
       </header>
@@ -132,7 +180,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                   {money(order.totalMinor)}
                 </dd>
               </div>
-              {order.refundedMinor > 0n && (
+              {!twig && order.refundedMinor > 0n && (
                 <div className="flex justify-between gap-4 text-rose-700 dark:text-rose-400">
                   <dt>Refunded</dt>
                   <dd className="tabular-nums">−{money(order.refundedMinor)}</dd>
@@ -156,7 +204,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
 
         <div className="space-y-6">
           <Card title="Payment">
-            <PaymentSummary payments={payments} status={order.status} />
+            {twig ? <TwigMoney order={order} twig={twig} money={money} /> : <PaymentSummary payments={payments} status={order.status} />}
           </Card>
 
           <Card title="Customer">
@@ -174,14 +222,38 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                   </p>
                 )}
               </div>
-              <div>
-                <h3 className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Shipping address</h3>
-                {shippingAddress ? (
-                  <AddressLines address={shippingAddress} />
-                ) : (
-                  <p className="mt-1 text-slate-500 dark:text-slate-400">No address given.</p>
-                )}
-              </div>
+              {twig ? (
+                <>
+                  <div>
+                    <h3 className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Shipping address</h3>
+                    {twig.shippingAddress ? <TwigAddressLines address={twig.shippingAddress} /> : <p className="mt-1 text-slate-500 dark:text-slate-400">No address given.</p>}
+                  </div>
+                  <div>
+                    <h3 className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Billing address</h3>
+                    {!twig.billingAddress ? (
+                      <p className="mt-1 text-slate-500 dark:text-slate-400">None given.</p>
+                    ) : twig.shippingAddress && sameAddress(twig.billingAddress, twig.shippingAddress) ? (
+                      <p className="mt-1">Same as shipping.</p>
+                    ) : (
+                      <TwigAddressLines address={twig.billingAddress} />
+                    )}
+                  </div>
+                  {order.customer.locale && (
+                    <p className="text-slate-500 dark:text-slate-400">
+                      Locale <span className="font-mono text-xs">{order.customer.locale}</span>
+                    </p>
+                  )}
+                </>
+              ) : (
+                <div>
+                  <h3 className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Shipping address</h3>
+                  {shippingAddress ? (
+                    <AddressLines address={shippingAddress} />
+                  ) : (
+                    <p className="mt-1 text-slate-500 dark:text-slate-400">No address given.</p>
+                  )}
+                </div>
+              )}
             </div>
           </Card>
 
@@ -222,7 +294,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                   <Time at={order.cancelledAt} />
                 </Detail>
               )}
-              {order.cancellationReason && (
+              {!twig && order.cancellationReason && (
                 <Detail label="Reason">
                   <span className="break-words">{order.cancellationReason}</span>
                 </Detail>
@@ -251,6 +323,22 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
                   <span className="break-all">{order.merchantReference}</span>
                 </Detail>
               )}
+              {twig && order.statusReason && (
+                <Detail label="Status reason">
+                  <span className="break-words">{order.statusReason}</span>
+                </Detail>
+              )}
+              {twig && order.merchantCreatedAt && (
+                <Detail label="Merchant created">
+                  <Time at={order.merchantCreatedAt} />
+                </Detail>
+              )}
+              {twig && order.validationStatus && <Detail label="Validation">{VALIDATION_LABELS[order.validationStatus] ?? order.validationStatus}</Detail>}
+              {twig && order.status === "pending" && order.expiresAt && (
+                <Detail label="Expires">
+                  <Time at={order.expiresAt} />
+                </Detail>
+              )}
             </dl>
           </Card>
         </div>
@@ -270,14 +358,18 @@ function Total({ label, value }: { label: React.ReactNode; value: string }) {
 
 function ItemRow({ item, money }: { item: OrderItem; money: (minor: bigint) => string }) {
   const label = item.name ?? item.itemId;
+  // Twig sends any text as imageUrl (its example: "imageurl"); only a web address is an image.
+  const image = item.imageUrl && /^https?:\/\//i.test(item.imageUrl) ? item.imageUrl : null;
   return (
     <li className="flex items-center gap-3 py-3">
-      <ItemImage name={label} url={item.imageUrl} />
+      <ItemImage name={label} url={image} />
       <div className="min-w-0 flex-1">
         <p className="truncate font-medium">{label}</p>
         {item.variant && <p className="truncate text-sm text-slate-600 dark:text-slate-300">{item.variant}</p>}
+        {item.description && <p className="text-sm break-words text-slate-600 dark:text-slate-300">{item.description}</p>}
         <p className="text-sm text-slate-500 tabular-nums dark:text-slate-400">
           {item.quantity} × {money(item.unitPriceMinor)}
+          {item.taxMinor > 0n && <> + {money(item.taxMinor)} tax</>}
           {item.name && <span className="ml-2 hidden font-mono text-xs sm:inline">{item.itemId}</span>}
         </p>
       </div>
@@ -300,6 +392,73 @@ function AddressLines({ address }: { address: Address }) {
         </span>
       ))}
     </address>
+  );
+}
+
+function TwigAddressLines({ address }: { address: TwigAddress }) {
+  const lines = [
+    [address.firstName, address.lastName].filter(Boolean).join(" "),
+    address.addressLine1,
+    address.addressLine2,
+    [address.city, address.country, address.postalCode].filter(Boolean).join(", "),
+    address.countryCode,
+  ].filter(Boolean);
+  return (
+    <address className="mt-1 not-italic">
+      {lines.map((line, i) => (
+        <span key={i} className="block break-words">
+          {line}
+        </span>
+      ))}
+    </address>
+  );
+}
+
+function sameAddress(a: TwigAddress, b: TwigAddress): boolean {
+  const keys = ["firstName", "lastName", "addressLine1", "addressLine2", "city", "country", "postalCode", "countryCode"] as const;
+  return keys.every((k) => (a[k] ?? null) === (b[k] ?? null));
+}
+
+/** A Twig order's money: what the customer authorized, what was captured and refunded, and what is left of each. */
+function TwigMoney({ order, twig, money }: { order: OrderView; twig: TwigOrderDetail; money: (minor: bigint) => string }) {
+  if (order.authorizedMinor === 0n) {
+    const text =
+      order.status === "pending"
+        ? "Awaiting the customer: they authorize the payment on the Twig checkout page, and it shows here as soon as they do."
+        : "Closed before the customer authorized a payment.";
+    return <p className="text-sm text-slate-500 dark:text-slate-400">{text}</p>;
+  }
+  const open = order.status === "authorized";
+  return (
+    <div className="space-y-3 text-sm" data-testid="twig-money">
+      <dl className="space-y-1.5">
+        <MoneyLine label="Authorized" value={money(order.authorizedMinor)} />
+        <MoneyLine label="Captured" value={money(order.capturedMinor)} />
+        {order.refundedMinor > 0n && <MoneyLine label="Refunded" value={`−${money(order.refundedMinor)}`} tone="text-rose-700 dark:text-rose-400" />}
+        {open && <MoneyLine label="Still capturable" value={money(twig.capturableMinor)} strong />}
+        <MoneyLine label="Still refundable" value={money(twig.refundableMinor)} strong={twig.refundableMinor > 0n} />
+      </dl>
+      {order.authorizedAt && (
+        <p className="text-slate-500 dark:text-slate-400">
+          Authorized <Time at={order.authorizedAt} />
+        </p>
+      )}
+      {open && order.authorizationExpiresAt && (
+        <p className="text-slate-500 dark:text-slate-400">
+          The authorization lapses <Time at={order.authorizationExpiresAt} />; what is not captured by then is{" "}
+          {order.merchant?.captureOnExpire ? "captured automatically (captureOnExpire)" : "released to the customer"}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function MoneyLine({ label, value, strong, tone }: { label: string; value: string; strong?: boolean; tone?: string }) {
+  return (
+    <div className={"flex justify-between gap-4 " + (tone ?? (strong ? "font-semibold" : "text-slate-600 dark:text-slate-300"))}>
+      <dt>{label}</dt>
+      <dd className="tabular-nums">{value}</dd>
+    </div>
   );
 }
 

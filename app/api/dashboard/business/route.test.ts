@@ -3,6 +3,9 @@ import { getDb } from "@/db/client";
 import { getBusiness } from "@/lib/businesses/service";
 import { call, newBusiness } from "@/lib/testing/fixtures";
 import { asStaff, staffSession } from "@/lib/testing/staff";
+import { twigInitBody } from "@/lib/testing/twig";
+import { parseTwigInit } from "@/lib/twig/schema";
+import { initTwigOrder } from "@/lib/twig/service";
 import { PATCH } from "./route";
 
 const patch = (headers: Record<string, string>, body: unknown) =>
@@ -14,7 +17,7 @@ describe("PATCH /api/dashboard/business", () => {
     const admin = await staffSession(business.id, "admin");
     const res = await patch(asStaff(admin), { name: "  Blue Shop ", defaultCurrency: "eur", linkTtlHours: 72 });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, data: { id: business.id, name: "Blue Shop", defaultCurrency: "EUR", linkTtlHours: 72 } });
+    expect(res.body).toEqual({ success: true, data: { id: business.id, name: "Blue Shop", defaultCurrency: "EUR", linkTtlHours: 72, twigMerchant: null } });
     expect(await getBusiness(await getDb(), business.id)).toMatchObject({ name: "Blue Shop", defaultCurrency: "EUR", linkTtlHours: 72 });
   });
 
@@ -64,6 +67,11 @@ describe("PATCH /api/dashboard/business", () => {
     [{ linkTtlHours: 1.5 }, "linkTtlHours"],
     [{ linkTtlHours: "24" }, "linkTtlHours"],
     [{ abandonAfterMinutes: 5 }, "abandonAfterMinutes"],
+    [{ twigMerchant: { pushUrl: "merchant.push.url" } }, "twigMerchant.pushUrl"],
+    [{ twigMerchant: { confirmUrl: "ftp://merchant.example/confirm" } }, "twigMerchant.confirmUrl"],
+    [{ twigMerchant: { validationUrl: 42 } }, "twigMerchant.validationUrl"],
+    [{ twigMerchant: { captureOnExpire: "yes" } }, "twigMerchant.captureOnExpire"],
+    [{ twigMerchant: { refundUrl: "https://merchant.example" } }, "twigMerchant.refundUrl"],
     [{}, "body"],
   ])("refuses %j with 422 naming %s", async (body, field) => {
     const { business } = await newBusiness();
@@ -71,5 +79,59 @@ describe("PATCH /api/dashboard/business", () => {
     const res = await patch(asStaff(owner), body);
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: "VALIDATION_ERROR", details: { field } });
+  });
+});
+
+describe("PATCH /api/dashboard/business — Twig merchant defaults", () => {
+  const defaults = {
+    confirmUrl: "https://shop.example/twig/confirm",
+    cancelUrl: "https://shop.example/twig/cancel",
+    validationUrl: "",
+    pushUrl: " https://shop.example/twig/push ",
+    requiresValidateCallbackSuccess: true,
+    captureOnExpire: false,
+  };
+
+  it("an admin saves them; empty URLs are stored as none; new Twig orders without `merchant` use them", async () => {
+    const tenant = await newBusiness();
+    const admin = await staffSession(tenant.business.id, "admin");
+    const res = await patch(asStaff(admin), { twigMerchant: defaults });
+    expect(res.status).toBe(200);
+    const saved = {
+      confirmUrl: "https://shop.example/twig/confirm",
+      cancelUrl: "https://shop.example/twig/cancel",
+      validationUrl: null,
+      pushUrl: "https://shop.example/twig/push",
+      requiresValidateCallbackSuccess: true,
+      captureOnExpire: false,
+    };
+    expect(res.body.data.twigMerchant).toEqual(saved);
+    const business = (await getBusiness(await getDb(), tenant.business.id))!;
+    expect(business.twigMerchant).toEqual(saved);
+
+    const order = await initTwigOrder(business, { apiKey: tenant.apiKey, secret: tenant.key }, parseTwigInit(twigInitBody(), new Date()));
+    expect(order.merchant).toEqual(saved);
+
+    const cleared = await patch(asStaff(admin), { twigMerchant: null });
+    expect(cleared.body.data.twigMerchant).toBeNull();
+  });
+
+  it("names a bad URL and keeps what was saved", async () => {
+    const tenant = await newBusiness();
+    const owner = await staffSession(tenant.business.id, "owner");
+    await patch(asStaff(owner), { twigMerchant: defaults });
+    const res = await patch(asStaff(owner), { twigMerchant: { ...defaults, validationUrl: "merchant.validate.order" } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: "VALIDATION_ERROR", details: { field: "twigMerchant.validationUrl" } });
+    expect(res.body.error.message).toBe("twigMerchant.validationUrl: must be an absolute http(s) URL");
+    expect((await getBusiness(await getDb(), tenant.business.id))?.twigMerchant?.validationUrl).toBeNull();
+  });
+
+  it("a viewer gets 403 and nothing changes", async () => {
+    const tenant = await newBusiness();
+    const viewer = await staffSession(tenant.business.id, "viewer");
+    const res = await patch(asStaff(viewer), { twigMerchant: defaults });
+    expect(res.status).toBe(403);
+    expect((await getBusiness(await getDb(), tenant.business.id))?.twigMerchant).toBeNull();
   });
 });

@@ -5,6 +5,26 @@ import { tracker } from "@/lib/http/dialects/tracker";
 import { readJson } from "@/lib/http/input";
 import { staffRoute } from "@/lib/http/session-route";
 
+/** An absolute http(s) URL, or "" / null for none. */
+const merchantUrl = z
+  .union([z.string(), z.null()], { error: "must be a string" })
+  .transform((v) => v?.trim() || null)
+  .pipe(z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).max(2048, "must be at most 2048 characters").nullable())
+  .optional();
+const flag = z.boolean({ error: "must be true or false" }).optional();
+
+/** Seed 003's merchant object: the defaults of Twig orders whose init omits `merchant`. */
+const twigMerchantInput = z
+  .strictObject({
+    confirmUrl: merchantUrl,
+    cancelUrl: merchantUrl,
+    validationUrl: merchantUrl,
+    pushUrl: merchantUrl,
+    requiresValidateCallbackSuccess: flag,
+    captureOnExpire: flag,
+  })
+  .nullable();
+
 const settingsInput = z
   .strictObject({
     name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
@@ -15,10 +35,11 @@ const settingsInput = z
       .min(LINK_TTL_HOURS.min, `must be at least ${LINK_TTL_HOURS.min} hour`)
       .max(LINK_TTL_HOURS.max, `must be at most ${LINK_TTL_HOURS.max} hours (90 days)`)
       .optional(),
+    twigMerchant: twigMerchantInput.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "must contain at least one setting to change", path: [] });
 
-/** Business settings: name, default currency, payment link lifetime. */
+/** Business settings: name, default currency, payment link lifetime, Twig merchant defaults. */
 export const PATCH = staffRoute("manageSettings", async ({ req, staff }) => {
   const input = await readJson(req, settingsInput);
   const business = await updateBusinessSettings(staff.business.id, input);
@@ -27,5 +48,6 @@ export const PATCH = staffRoute("manageSettings", async ({ req, staff }) => {
     name: business.name,
     defaultCurrency: business.defaultCurrency,
     linkTtlHours: business.linkTtlHours,
+    twigMerchant: business.twigMerchant,
   });
 });
