@@ -75,8 +75,9 @@ describe("the order flow: pending → processing → completed", () => {
     const { business } = await newBusiness();
     const other = await newBusiness();
     const { order } = await placedOrder(business);
-    for (const attempt of [completeOrder(other.business.id, order.id), cancelOrder(other.business.id, order.id, {})]) {
-      const error = await rejection(attempt);
+    // One at a time: a second promise made up front could reject before it is awaited.
+    for (const attempt of [() => completeOrder(other.business.id, order.id), () => cancelOrder(other.business.id, order.id, {})]) {
+      const error = await rejection(attempt());
       expect(error.kind).toBe("not_found");
       expect(error.options.code).toBe("ORDER_NOT_FOUND");
     }
