@@ -48,6 +48,8 @@ export default defineConfig({
       // The webhook spec's receiver listens on loopback.
       WEBHOOK_ALLOWED_RANGES: "127.0.0.0/8,::1/128",
       WEBHOOK_ALLOW_HTTP: "true",
+      // Every spec signs in from the same address, more than 10 times a minute.
+      SIGN_IN_RATE_LIMIT: "1000",
     },
   },
 });

@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/carts", label: "Carts" },
   { href: "/orders", label: "Orders" },
+  { href: "/recovery", label: "Recovery" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -24,6 +24,18 @@ export const businesses = pgTable("businesses", {
   abandonAfterMinutes: integer("abandon_after_minutes").notNull().default(60),
   /** Twig's "merchant configs from the registration": defaults for orders that omit `merchant`. */
   twigMerchant: jsonb("twig_merchant").$type<TwigMerchant>(),
+  /** An abandoned cart nobody recovered expires after this many days. */
+  cartExpiryDays: integer("cart_expiry_days").notNull().default(30),
+  /** Carts (with their links, messages and events) older than this are deleted; null keeps them. */
+  retentionDays: integer("retention_days"),
+  /** Automatic recovery emails on or off for the whole business. */
+  recoveryEmailsEnabled: boolean("recovery_emails_enabled").notNull().default(true),
+  /** At most this many recovery emails to one contact in 7 days. */
+  emailCapPerWeek: integer("email_cap_per_week").notNull().default(3),
+  /** Only email contacts whose consent was recorded as granted (otherwise: anyone not denied). */
+  requireConsent: boolean("require_consent").notNull().default(false),
+  /** The From name of recovery emails (the business's name when empty). */
+  emailFromName: text("email_from_name"),
   createdAt: createdAt(),
 });
 
@@ -68,11 +80,20 @@ export const customers = pgTable(
     email: text("email").notNull(),
     name: text("name"),
     phone: text("phone"),
+    /** Marketing consent: granted, denied, or unknown (null); where it came from and when. */
+    consent: text("consent").$type<"granted" | "denied">(),
+    consentSource: text("consent_source"),
+    consentAt: ts("consent_at"),
+    /** Set by the one-click unsubscribe (or staff, or the API): no recovery email after it. */
+    unsubscribedAt: ts("unsubscribed_at"),
+    /** The unguessable token of this contact's unsubscribe link (/u/{token}). */
+    unsubscribeToken: text("unsubscribe_token"),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("customers_business_email_idx").on(t.businessId, t.email),
+    uniqueIndex("customers_unsubscribe_token_idx").on(t.unsubscribeToken),
     // Staff search "contains" on email and name (pg_trgm).
     index("customers_email_trgm_idx").using("gin", sql`${t.email} gin_trgm_ops`),
     index("customers_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
@@ -102,8 +123,14 @@ export const carts = pgTable(
     expiredAt: ts("expired_at"),
     /** What was actually paid, in the payment's currency (normally the cart's). */
     recoveredAmountMinor: money("recovered_amount_minor"),
-    /** How the cart was recovered: link (customer paid through a recovery link), manual (staff). */
+    /**
+     * How the cart was recovered (attribution, docs/recovery.md): email (paid through the link of a
+     * recovery email), link (a recovery link shared by staff or the merchant), manual (staff marked
+     * it), direct (the merchant reported it recovered, or the customer ordered another way).
+     */
     recoveryChannel: text("recovery_channel"),
+    /** With channel email: the sequence step whose email brought the customer back. */
+    recoveryStep: integer("recovery_step"),
   },
   (t) => [
     check("carts_status_check", sql`${t.status} in ('active', 'abandoned', 'recovered', 'expired')`),
@@ -117,6 +144,9 @@ export const carts = pgTable(
       .where(sql`${t.recoveredAt} is not null`),
     index("carts_customer_idx").on(t.customerId),
     index("carts_value_idx").on(t.businessId, t.status, t.totalMinor, t.id),
+    // The scheduler: active carts by inactivity, abandoned ones by age.
+    index("carts_active_idx").on(t.updatedAt).where(sql`${t.status} = 'active'`),
+    index("carts_abandoned_idx").on(t.abandonedAt).where(sql`${t.status} = 'abandoned'`),
   ],
 );
 
@@ -174,6 +204,10 @@ export const paymentSessions = pgTable(
     /** Torque and Twig payments are for an order instead of a cart. */
     orderId: text("order_id"),
     recoveryLinkId: text("recovery_link_id").references(() => recoveryLinks.id, { onDelete: "set null" }),
+    /** The recovery email whose link opened this session (attribution). */
+    messageId: text("message_id"),
+    /** The discount code applied to this session's amount, if any. */
+    discountCodeId: text("discount_code_id"),
     provider: text("provider").$type<"stripe" | "test">().notNull(),
     providerSessionId: text("provider_session_id"),
     url: text("url").notNull(),
@@ -636,3 +670,105 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_ordering_idx").on(t.endpointId, t.orderingKey, t.createdAt).where(sql`${t.status} = 'pending' and ${t.orderingKey} is not null`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Automatic recovery: each business's email sequence, the messages sent (or kept in the outbox),
+// and the single-use discount codes they carry.
+
+/** One step of a business's recovery sequence: an email some time after abandonment. */
+export const recoverySteps = pgTable(
+  "recovery_steps",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    /** 1, 2, 3… in sending order. */
+    position: integer("position").notNull(),
+    /** Minutes after the cart was abandoned. */
+    delayMinutes: integer("delay_minutes").notNull(),
+    subject: text("subject").notNull(),
+    /** The template (lib/recovery/templates.ts): text with {{placeholders}}. */
+    body: text("body").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** An optional discount: percentage in hundredths of a percent (1000 = 10%), or fixed minor units. */
+    discountType: text("discount_type").$type<"percentage" | "fixed">(),
+    discountValue: money("discount_value"),
+    /** A fixed discount's currency (it applies only to carts in that currency). */
+    discountCurrency: text("discount_currency"),
+    /** How long a code is valid after its email is sent. */
+    discountValidHours: integer("discount_valid_hours").notNull().default(48),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("recovery_steps_position_idx").on(t.businessId, t.position)],
+);
+
+export const MESSAGE_STATUSES = ["sending", "sent", "outbox", "suppressed", "failed"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * One recovery email for one (cart, step): the unique index is what makes each step go out at
+ * most once, whatever the retries and the number of workers. Kept as rendered (subject, text,
+ * html), for the outbox and the cart's history.
+ */
+export const recoveryMessages = pgTable(
+  "recovery_messages",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").notNull().references(() => carts.id, { onDelete: "cascade" }),
+    customerId: text("customer_id").notNull(),
+    stepPosition: integer("step_position").notNull(),
+    toEmail: text("to_email").notNull(),
+    subject: text("subject").notNull().default(""),
+    text: text("text").notNull().default(""),
+    html: text("html").notNull().default(""),
+    status: text("status").$type<MessageStatus>().notNull(),
+    /** Why it was not sent: recovered, ordered, unsubscribed, no_consent, frequency_cap, disabled… */
+    suppressionReason: text("suppression_reason"),
+    discountCodeId: text("discount_code_id"),
+    providerMessageId: text("provider_message_id"),
+    error: text("error"),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+    /** When the customer first opened the email's recovery link. */
+    clickedAt: ts("clicked_at"),
+  },
+  (t) => [
+    uniqueIndex("recovery_messages_step_idx").on(t.cartId, t.stepPosition),
+    index("recovery_messages_business_idx").on(t.businessId, t.createdAt),
+    // The frequency cap counts a contact's recent emails.
+    index("recovery_messages_customer_idx").on(t.customerId, t.createdAt),
+  ],
+);
+
+/** A unique, single-use, expiring discount code, issued with one recovery email for one cart. */
+export const discountCodes = pgTable(
+  "discount_codes",
+  {
+    id: text("id").primaryKey(),
+    businessId: text("business_id").notNull(),
+    cartId: text("cart_id").notNull().references(() => carts.id, { onDelete: "cascade" }),
+    messageId: text("message_id"),
+    code: text("code").notNull(),
+    type: text("type").$type<"percentage" | "fixed">().notNull(),
+    /** Hundredths of a percent, or minor units of `currency`. */
+    value: money("value").notNull(),
+    currency: text("currency"),
+    expiresAt: ts("expires_at").notNull(),
+    redeemedAt: ts("redeemed_at"),
+    /** The payment that used it. */
+    paymentId: text("payment_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("discount_codes_code_idx").on(t.businessId, t.code), index("discount_codes_cart_idx").on(t.cartId)],
+);
+
+/** What was erased, when and by whom: the email only as a hash, so the log keeps no personal data. */
+export const erasures = pgTable("erasures", {
+  id: text("id").primaryKey(),
+  businessId: text("business_id").notNull(),
+  emailHash: text("email_hash").notNull(),
+  by: text("by").notNull(),
+  counts: jsonb("counts").$type<Record<string, number>>().notNull(),
+  createdAt: createdAt(),
+});

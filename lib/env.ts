@@ -47,6 +47,12 @@ const schema = z
       .enum(["true", "false"], { error: "must be true or false" })
       .optional()
       .transform((v) => v === "true"),
+    /** Recovery emails go out here (smtp:// or smtps://, credentials in the URL); without it they wait in the dashboard's outbox. */
+    SMTP_URL: optionalText.pipe(url(["smtp:", "smtps:"]).optional()),
+    /** The From address of recovery emails. */
+    SMTP_FROM: optionalText.pipe(z.email("must be an email address").optional()),
+    /** Staff sign-in attempts per minute per client address (production only). */
+    SIGN_IN_RATE_LIMIT: positiveInt(10),
     /** Signs staff session cookies; generated and stored in the database when unset. */
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })

@@ -30,7 +30,14 @@ export type EventType =
   | "order.authorized"
   | "order.captured"
   | "order.validated"
-  | "order.expired";
+  | "order.expired"
+  | "email.sent"
+  | "email.queued"
+  | "email.suppressed"
+  | "email.failed"
+  | "email.clicked"
+  | "discount.redeemed"
+  | "contact.unsubscribed";
 
 export type DomainEvent = typeof events.$inferSelect;
 

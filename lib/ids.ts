@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
  */
 export type IdPrefix =
   | "business" | "key" | "cust" | "cart" | "item" | "link" | "ps" | "pay" | "evt" | "order"
-  | "session" | "user" | "member" | "invite" | "wh" | "whd" | "op";
+  | "session" | "user" | "member" | "invite" | "wh" | "whd" | "op" | "step" | "msg" | "disc" | "erasure";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase
 

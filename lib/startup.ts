@@ -22,3 +22,6 @@ startWebhookWorker();
 
 const { startTwigSweep } = await import("@/lib/twig/expiry");
 startTwigSweep();
+
+const { startRecoveryScheduler } = await import("@/lib/recovery/scheduler");
+startRecoveryScheduler();

@@ -245,7 +245,7 @@ async function createPlannedCart(db: Db, business: Business, plan: Plan, now: nu
 
   if (plan.linkAfter !== undefined) await generateLink(business.id, cart.id, { now: at(plan.linkAfter) });
   if (plan.outcome === "recovered_manual") {
-    await updateCart(business.id, cart.id, { status: "recovered" }, at(plan.recoveredAfter!));
+    await updateCart(business.id, cart.id, { status: "recovered" }, at(plan.recoveredAfter!), "staff");
   } else if (plan.outcome === "recovered_link") {
     await db.transaction((tx) =>
       recordPayment(tx, {

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { PeriodPicker } from "@/components/period-picker";
+import { RecoveryBreakdown } from "@/components/recovery-breakdown";
 import { RecoveryChart } from "@/components/recovery-chart";
-import { ButtonLink, Card, cx, EmptyState, PageHeader } from "@/components/ui";
+import { buttonClass, ButtonLink, Card, cx, EmptyState, PageHeader } from "@/components/ui";
 import { cartAnalytics } from "@/lib/analytics/carts";
 import {
   buildOverview,
@@ -15,6 +16,7 @@ import {
   type SearchParams,
 } from "@/lib/analytics/overview";
 import { MAX_RANGE_DAYS, PERIODS, type Period } from "@/lib/analytics/range";
+import { recoveryAnalytics } from "@/lib/analytics/recovery";
 import { allowed, requireStaff } from "@/lib/auth/current";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +28,7 @@ const count = new Intl.NumberFormat("en-US");
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff();
   const params = parseOverviewParams(await searchParams);
-  const analytics = await cartAnalytics(staff.business.id, params.range);
+  const [analytics, recovery] = await Promise.all([cartAnalytics(staff.business.id, params.range), recoveryAnalytics(staff.business.id, params.range)]);
   const currency = chooseCurrency(analytics.currencies, staff.business.defaultCurrency, params.currency);
   const overview = buildOverview(analytics, currency);
   const rangeLabel = describeRange(params.range);
@@ -78,7 +80,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
       </section>
 
-      <Card title="Abandoned vs recovered per day">
+      <Card title="Abandoned vs recovered per day" actions={<ExportLink params={params} />}>
         {overview.empty ? (
           <div data-testid="recovery-chart" data-abandoned={0} data-recovered={0} data-empty="">
             <NoCarts canManageKeys={allowed(staff, "manageKeys")} showLonger={params.period !== "90d"} currency={params.currency} />
@@ -96,6 +98,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </Card>
 
       {multiCurrency && <ByCurrency currencies={overview.currencies} current={currency} params={params} />}
+
+      {!overview.empty && <RecoveryBreakdown analytics={recovery} />}
     </div>
   );
 }
@@ -210,6 +214,16 @@ function NoCarts({ canManageKeys, showLonger, currency }: { canManageKeys: boole
         header. {canManageKeys ? "Create a key in Settings" : "Ask an owner or admin for a key from Settings"}; new carts show up here within seconds.
       </p>
     </EmptyState>
+  );
+}
+
+/** The daily series of the range shown, as a CSV file (a plain link: it is a download, not a page). */
+function ExportLink({ params }: { params: OverviewParams }) {
+  const q = new URLSearchParams(params.period ? { period: params.period } : { from: params.from, to: params.to });
+  return (
+    <a href={`/api/dashboard/export/analytics?${q}`} download className={buttonClass("secondary", "sm")}>
+      Export CSV
+    </a>
   );
 }
 

@@ -25,7 +25,7 @@ async function createAuth() {
     },
     session: { expiresIn: 7 * 24 * 3600, updateAge: 24 * 3600 },
     trustedOrigins: [APP_URL],
-    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 100, customRules: { "/sign-in/email": { window: 60, max: 10 } } },
+    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 100, customRules: { "/sign-in/email": { window: 60, max: env().SIGN_IN_RATE_LIMIT } } },
     advanced: { cookiePrefix: "cartback", useSecureCookies: APP_URL.startsWith("https:") },
     telemetry: { enabled: false },
   });

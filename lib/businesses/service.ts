@@ -5,6 +5,7 @@ import { newId } from "@/lib/ids";
 import { isCurrency } from "@/lib/money";
 import { createApiKey, type ApiKey, type Business } from "@/lib/auth/api-keys";
 import { ApiError, notFound } from "@/lib/http/errors";
+import { EMAIL_FROM_NAME_MAX, SETTING_BOUNDS } from "./bounds";
 
 export async function createBusiness(
   db: Db,
@@ -31,12 +32,23 @@ export async function getBusiness(db: Db, businessId: string): Promise<Business 
 /** Payment links live at least an hour and at most 90 days. */
 export const LINK_TTL_HOURS = { min: 1, max: 2160 } as const;
 
+export { EMAIL_FROM_NAME_MAX, SETTING_BOUNDS } from "./bounds";
+
 export type BusinessSettings = {
   name?: string;
   defaultCurrency?: string;
   linkTtlHours?: number;
   /** Twig's "merchant configs from the registration"; null clears them. */
   twigMerchant?: TwigMerchant | null;
+  abandonAfterMinutes?: number;
+  cartExpiryDays?: number;
+  /** null keeps carts forever. */
+  retentionDays?: number | null;
+  emailCapPerWeek?: number;
+  recoveryEmailsEnabled?: boolean;
+  requireConsent?: boolean;
+  /** "" or null: the business's name. */
+  emailFromName?: string | null;
 };
 
 export const TWIG_MERCHANT_URLS = ["confirmUrl", "cancelUrl", "validationUrl", "pushUrl"] as const;
@@ -72,7 +84,28 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Changes the business's name, default currency, payment link lifetime and Twig merchant defaults; returns the business. */
+function wholeNumberIn(field: keyof typeof SETTING_BOUNDS, value: number): number {
+  const { min, max, unit } = SETTING_BOUNDS[field];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ApiError("validation", `${field}: must be a whole number of ${unit} from ${min} to ${max}`, { field });
+  }
+  return value;
+}
+
+/** A display name for the From header: one line, no characters that would need quoting tricks. */
+function fromName(value: string | null): string | null {
+  const name = value?.trim() || null;
+  if (name === null) return null;
+  if (name.length > EMAIL_FROM_NAME_MAX) {
+    throw new ApiError("validation", `emailFromName: must be at most ${EMAIL_FROM_NAME_MAX} characters`, { field: "emailFromName" });
+  }
+  if (/[\u0000-\u001f\u007f<>"]/.test(name)) {
+    throw new ApiError("validation", "emailFromName: must not contain line breaks, control characters, <, > or \"", { field: "emailFromName" });
+  }
+  return name;
+}
+
+/** Changes the business's settings (only those given); returns the business. */
 export async function updateBusinessSettings(businessId: string, input: BusinessSettings): Promise<Business> {
   const changes: BusinessSettings = {};
   if (input.name !== undefined) {
@@ -102,6 +135,13 @@ export async function updateBusinessSettings(businessId: string, input: Business
   if (input.twigMerchant !== undefined) {
     changes.twigMerchant = input.twigMerchant === null ? null : normalizeTwigMerchant(input.twigMerchant);
   }
+  for (const field of ["abandonAfterMinutes", "cartExpiryDays", "emailCapPerWeek"] as const) {
+    if (input[field] !== undefined) changes[field] = wholeNumberIn(field, input[field]);
+  }
+  if (input.retentionDays !== undefined) changes.retentionDays = input.retentionDays === null ? null : wholeNumberIn("retentionDays", input.retentionDays);
+  if (input.recoveryEmailsEnabled !== undefined) changes.recoveryEmailsEnabled = input.recoveryEmailsEnabled;
+  if (input.requireConsent !== undefined) changes.requireConsent = input.requireConsent;
+  if (input.emailFromName !== undefined) changes.emailFromName = fromName(input.emailFromName);
   const db = await getDb();
   if (Object.keys(changes).length === 0) {
     const current = await getBusiness(db, businessId);

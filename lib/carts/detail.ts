@@ -33,6 +33,13 @@ export const TIMELINE_LABELS: Record<Exclude<EventType, "cart.deleted">, string>
   "order.captured": "Payment captured",
   "order.validated": "Merchant validation",
   "order.expired": "Expired",
+  "email.sent": "Recovery email sent",
+  "email.queued": "Recovery email in the outbox (no SMTP)",
+  "email.suppressed": "Recovery email not sent",
+  "email.failed": "Recovery email failed",
+  "email.clicked": "Customer clicked the email's link",
+  "discount.redeemed": "Discount code used",
+  "contact.unsubscribed": "Customer unsubscribed",
 };
 
 export type TimelineEntry = {

@@ -37,6 +37,18 @@ export const cartItemInput = z.strictObject({
 
 export const itemsInput = z.array(cartItemInput, { error: "must be an array of items" }).min(1, "must contain at least one item").max(100, "must contain at most 100 items");
 
+/** Where a marketing consent came from (a checkout checkbox, a signup form…), as the merchant names it. */
+export const consentSourceInput = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+/** The customer's marketing consent given with the cart; recorded on the contact (lib/contacts). */
+export const cartConsentInput = z.strictObject(
+  {
+    marketing: z.boolean({ error: "must be true or false" }),
+    source: consentSourceInput.optional(),
+  },
+  { error: "must be an object like { \"marketing\": true }" },
+);
+
 export const createCartInput = z.strictObject({
   customerEmail: emailInput,
   customerName: nameInput.nullish(),
@@ -46,6 +58,7 @@ export const createCartInput = z.strictObject({
   /** Optional check: if sent, it must equal the total we compute from the items. */
   totalValue: amountInput.optional(),
   metadata: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional(),
+  consent: cartConsentInput.optional(),
 });
 
 export const updateCartInput = z

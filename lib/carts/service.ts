@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import type { Business } from "@/lib/auth/api-keys";
+import { writeConsent } from "@/lib/contacts/service";
 import { recordEvent } from "@/lib/events";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
@@ -90,6 +91,10 @@ export async function insertCart(tx: Db, business: Business, input: CreateCartIn
   const status = input.status ?? "abandoned";
   const now = options.now ?? new Date();
   const customerId = await upsertCustomer(tx, business.id, input.customerEmail, input.customerName);
+  if (input.consent) {
+    const consent = input.consent.marketing ? "granted" : "denied";
+    await writeConsent(tx, business.id, input.customerEmail, { consent, source: input.consent.source ?? "cart_api" }, now);
+  }
   const id = newId("cart", now.getTime());
   await tx.insert(carts).values({
     id,
@@ -124,13 +129,23 @@ export async function lockCart(tx: Db, businessId: string, cartId: string) {
 
 type CartRow = Awaited<ReturnType<typeof lockCart>>;
 
-/** Fields to set when a cart moves to `to` (the caller has checked the move is allowed). */
-function transitionFields(cart: CartRow, to: CartStatus, now: Date): Partial<typeof carts.$inferInsert> {
+/**
+ * Fields to set when a cart moves to `to` (the caller has checked the move is allowed). A cart
+ * marked recovered by staff is attributed "manual"; by the merchant's API, "direct" (the customer
+ * paid some other way: docs/recovery.md).
+ */
+function transitionFields(cart: CartRow, to: CartStatus, now: Date, actor: "api" | "staff"): Partial<typeof carts.$inferInsert> {
   switch (to) {
     case "abandoned":
       return { status: to, abandonedAt: cart.abandonedAt ?? now, expiredAt: null };
     case "recovered":
-      return { status: to, recoveredAt: now, recoveredAmountMinor: cart.totalMinor, recoveryChannel: "manual" };
+      return {
+        status: to,
+        recoveredAt: now,
+        recoveredAmountMinor: cart.totalMinor,
+        recoveryChannel: actor === "staff" ? "manual" : "direct",
+        recoveryStep: null,
+      };
     case "expired":
       return { status: to, expiredAt: now };
     case "active":
@@ -187,7 +202,7 @@ export async function updateCart(
       if (!canTransition(cart.status, input.status)) {
         throw invalid("status", `cannot change from ${cart.status} to ${input.status}`);
       }
-      Object.assign(set, transitionFields(cart, input.status, now));
+      Object.assign(set, transitionFields(cart, input.status, now, actor));
       statusEvent = input.status;
       if (input.status === "expired") await revokeCurrentLink(tx, cart.id, now);
     }

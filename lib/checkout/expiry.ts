@@ -7,6 +7,7 @@ import { recordEvent } from "@/lib/events";
 import { toDecimalString } from "@/lib/money";
 import { expireOpenSessions } from "@/lib/payments/checkout";
 import type { CheckoutSession } from "./service";
+import { every } from "@/lib/jobs/every";
 
 /**
  * Closes checkout sessions whose time ran out unpaid. Each becomes an abandoned cart (so staff
@@ -104,13 +105,7 @@ async function abandonedCartFrom(tx: Db, business: Business, session: CheckoutSe
   }
 }
 
-const holder = globalThis as typeof globalThis & { __cartbackExpiry?: NodeJS.Timeout };
-
 /** Runs the sweep every 30 seconds in this process (started with the server). */
 export function startCheckoutExpiry(intervalMs = 30_000): void {
-  if (holder.__cartbackExpiry) return;
-  holder.__cartbackExpiry = setInterval(() => {
-    expireCheckoutSessions().catch((error) => console.error("[cartback] checkout expiry sweep failed:", error instanceof Error ? error.message : error));
-  }, intervalMs);
-  holder.__cartbackExpiry.unref();
+  every("checkout expiry sweep", intervalMs, () => expireCheckoutSessions());
 }

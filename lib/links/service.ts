@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { businesses, carts, recoveryLinks } from "@/db/schema";
+import { getDb, type Db } from "@/db/client";
+import { businesses, carts, recoveryLinks, recoveryMessages } from "@/db/schema";
 import { getCart } from "@/lib/carts/queries";
 import { lockCart, revokeCurrentLink } from "@/lib/carts/service";
 import { LINKABLE } from "@/lib/carts/status";
@@ -19,7 +19,7 @@ export type GeneratedLink = { url: string; expiresAt: Date; created: boolean };
 export async function generateLink(
   businessId: string,
   cartId: string,
-  options: { rotate?: boolean; expiresInHours?: number; createdBy?: "api" | "staff"; now?: Date } = {},
+  options: { rotate?: boolean; expiresInHours?: number; createdBy?: "api" | "staff" | "email"; now?: Date } = {},
 ): Promise<GeneratedLink> {
   const now = options.now ?? new Date();
   const db = await getDb();
@@ -101,18 +101,44 @@ export async function linkState(token: string, now = new Date()): Promise<LinkSt
 /**
  * A customer opens /r/{token}: counts the open and starts a fresh payment session for the cart's
  * current items, so the link keeps working however long Stripe's own sessions last.
+ * `messageId` (the `?m=` of a recovery email's link) counts only when it is one of this cart's
+ * emails: its first click is recorded, and the payment session remembers it for attribution.
  */
-export async function openLink(token: string, now = new Date()): Promise<{ redirect: string } | { state: Exclude<LinkState["state"], "open"> }> {
+export async function openLink(
+  token: string,
+  now = new Date(),
+  messageId?: string | null,
+): Promise<{ redirect: string } | { state: Exclude<LinkState["state"], "open"> }> {
   const state = await linkState(token, now);
   if (state.state !== "open") return { state: state.state };
   const db = await getDb();
-  const [link] = await db
-    .update(recoveryLinks)
-    .set({ openCount: sql`${recoveryLinks.openCount} + 1`, lastOpenedAt: now })
-    .where(eq(recoveryLinks.token, token))
-    .returning();
-  await recordEvent(db, { businessId: state.businessId, type: "link.opened", subjectId: state.cartId, at: now, data: { linkId: link!.id } });
+  const { link, message } = await db.transaction(async (tx) => {
+    const [link] = await tx
+      .update(recoveryLinks)
+      .set({ openCount: sql`${recoveryLinks.openCount} + 1`, lastOpenedAt: now })
+      .where(eq(recoveryLinks.token, token))
+      .returning();
+    await recordEvent(tx, { businessId: state.businessId, type: "link.opened", subjectId: state.cartId, at: now, data: { linkId: link!.id } });
+    const message = messageId ? await emailClicked(tx, state.businessId, state.cartId, messageId, now) : undefined;
+    return { link: link!, message };
+  });
   const cart = await getCart(state.businessId, state.cartId);
   if (!cart) return { state: "not_found" };
-  return { redirect: await startPaymentSession(cart, link!, now) };
+  return { redirect: await startPaymentSession(cart, link, now, { messageId: message?.id }) };
+}
+
+/** The cart's recovery email `messageId`, with its first click recorded; undefined if it is not one. */
+async function emailClicked(tx: Db, businessId: string, cartId: string, messageId: string, now: Date) {
+  const where = and(eq(recoveryMessages.id, messageId), eq(recoveryMessages.businessId, businessId), eq(recoveryMessages.cartId, cartId));
+  const [first] = await tx
+    .update(recoveryMessages)
+    .set({ clickedAt: now })
+    .where(and(where, isNull(recoveryMessages.clickedAt)))
+    .returning({ id: recoveryMessages.id, stepPosition: recoveryMessages.stepPosition });
+  if (first) {
+    await recordEvent(tx, { businessId, type: "email.clicked", subjectId: cartId, at: now, data: { messageId: first.id, step: first.stepPosition } });
+    return first;
+  }
+  const [seen] = await tx.select({ id: recoveryMessages.id, stepPosition: recoveryMessages.stepPosition }).from(recoveryMessages).where(where);
+  return seen;
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { businesses, paymentSessions, recoveryLinks } from "@/db/schema";
+import { businesses, discountCodes, paymentSessions, recoveryLinks } from "@/db/schema";
 import type { CartView } from "@/lib/carts/queries";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/errors";
@@ -9,6 +9,7 @@ import { toStripeAmount } from "@/lib/money";
 import { getCart } from "@/lib/carts/queries";
 import { getOrder, itemLabel } from "@/lib/orders/queries";
 import { recordOrderPayment } from "@/lib/orders/service";
+import { currentDiscount, discountFor } from "@/lib/recovery/discounts";
 import { recordPayment } from "./service";
 import { paymentMode, stripe } from "./stripe";
 
@@ -21,46 +22,78 @@ type LinkRef = { id: string; token: string; expiresAt: Date };
 /**
  * A fresh payment session for the cart as it is now: a Stripe Checkout Session with the cart's
  * items, or a test-mode session of ours when Stripe is not configured. Returns where to send the customer.
+ *
+ * The cart's current discount code (lib/recovery/discounts.ts), if any, lowers the amount: with
+ * Stripe as a one-off coupon of exactly our discount, so Stripe charges exactly `amountMinor`.
+ * The session lives no longer than the code (Stripe: at least its 30 minutes). `messageId` is the
+ * recovery email whose link was clicked (attribution, docs/recovery.md).
  */
-export async function startPaymentSession(cart: CartView, link: LinkRef, now = new Date()): Promise<string> {
+export async function startPaymentSession(
+  cart: CartView,
+  link: LinkRef,
+  now = new Date(),
+  options: { messageId?: string | null } = {},
+): Promise<string> {
   const id = newId("ps");
   const client = stripe();
   const appUrl = env().APP_URL;
   const db = await getDb();
+  const code = await currentDiscount(db, cart.businessId, cart.id, now);
+  const discountMinor = code ? discountFor(code, cart.totalMinor, cart.currency) : 0n;
+  const discount = code && discountMinor > 0n ? { code, minor: discountMinor } : null;
   const base = {
     id,
     businessId: cart.businessId,
     cartId: cart.id,
     recoveryLinkId: link.id,
-    amountMinor: cart.totalMinor,
+    messageId: options.messageId ?? null,
+    discountCodeId: discount?.code.id ?? null,
+    amountMinor: cart.totalMinor - discountMinor,
     currency: cart.currency,
     createdAt: now,
   };
+  const codeLeft = discount ? discount.code.expiresAt.getTime() - now.getTime() : Infinity;
   if (!client) {
     const url = `${appUrl}/pay/test/${id}`;
-    await db.insert(paymentSessions).values({ ...base, provider: "test", url, expiresAt: new Date(now.getTime() + TEST_LIFETIME_MS) });
+    const expiresAt = new Date(now.getTime() + Math.min(TEST_LIFETIME_MS, codeLeft));
+    await db.insert(paymentSessions).values({ ...base, provider: "test", url, expiresAt });
     return url;
   }
-  const lifetime = Math.min(MAX_STRIPE_LIFETIME_MS, Math.max(MIN_STRIPE_LIFETIME_MS, link.expiresAt.getTime() - now.getTime()));
+  const until = Math.min(link.expiresAt.getTime() - now.getTime(), codeLeft);
+  const lifetime = Math.min(MAX_STRIPE_LIFETIME_MS, Math.max(MIN_STRIPE_LIFETIME_MS, until));
   const expiresAt = new Date(now.getTime() + lifetime);
+  const currency = cart.currency.toLowerCase();
   const metadata = { cart_id: cart.id, business_id: cart.businessId, recovery_link_id: link.id, payment_session_id: id };
+  const coupon = discount
+    ? await client.coupons.create(
+        {
+          amount_off: toStripeAmount(discount.minor, cart.currency),
+          currency,
+          duration: "once",
+          name: `Discount ${discount.code.code}`,
+          max_redemptions: 1,
+        },
+        { idempotencyKey: `${id}-coupon` },
+      )
+    : undefined;
   const session = await client.checkout.sessions.create(
     {
       mode: "payment",
       line_items: cart.items.map((item) => ({
         quantity: item.quantity,
         price_data: {
-          currency: cart.currency.toLowerCase(),
+          currency,
           unit_amount: toStripeAmount(item.unitPriceMinor, cart.currency),
           product_data: { name: item.name, ...(item.imageUrl ? { images: [item.imageUrl] } : {}) },
         },
       })),
+      ...(coupon ? { discounts: [{ coupon: coupon.id }] } : {}),
       customer_email: cart.customerEmail,
       client_reference_id: cart.id,
       metadata,
       payment_intent_data: { metadata },
       success_url: `${appUrl}/r/${link.token}/status?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${appUrl}/r/${link.token}/status?cancelled=1`,
+      cancel_url: `${appUrl}/r/${link.token}/status?cancelled=1${base.messageId ? `&m=${base.messageId}` : ""}`,
       expires_at: Math.floor(expiresAt.getTime() / 1000),
     },
     { idempotencyKey: id },
@@ -178,22 +211,26 @@ export type TestSession = {
 export async function getTestSession(sessionId: string): Promise<TestSession | undefined> {
   const db = await getDb();
   const [row] = await db
-    .select({ session: paymentSessions, businessName: businesses.name, token: recoveryLinks.token })
+    .select({ session: paymentSessions, businessName: businesses.name, token: recoveryLinks.token, code: discountCodes.code })
     .from(paymentSessions)
     .innerJoin(businesses, eq(businesses.id, paymentSessions.businessId))
     .leftJoin(recoveryLinks, eq(recoveryLinks.id, paymentSessions.recoveryLinkId))
+    .leftJoin(discountCodes, eq(discountCodes.id, paymentSessions.discountCodeId))
     .where(and(eq(paymentSessions.id, sessionId), eq(paymentSessions.provider, "test")));
   if (!row) return undefined;
   const { session } = row;
   if (session.cartId && row.token) {
     const cart = await getCart(session.businessId, session.cartId);
     if (!cart) return undefined;
+    const lines = cart.items.map((i) => ({ label: i.name, quantity: i.quantity, amountMinor: i.unitPriceMinor * BigInt(i.quantity) }));
+    // The session's amount is the items' total less the code's discount, fixed when it was opened.
+    const linesTotal = lines.reduce((sum, line) => sum + line.amountMinor, 0n);
     return {
       session,
       businessName: row.businessName,
       customerEmail: cart.customerEmail,
-      lines: cart.items.map((i) => ({ label: i.name, quantity: i.quantity, amountMinor: i.unitPriceMinor * BigInt(i.quantity) })),
-      adjustments: [],
+      lines,
+      adjustments: row.code ? [{ label: `Discount ${row.code}`, amountMinor: session.amountMinor - linesTotal }] : [],
       returnUrl: `/r/${row.token}/status?session_id=${session.id}`,
     };
   }

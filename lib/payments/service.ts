@@ -1,8 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { carts, paymentSessions, payments } from "@/db/schema";
+import { carts, paymentSessions, payments, recoveryMessages } from "@/db/schema";
 import { recordEvent } from "@/lib/events";
 import { newId } from "@/lib/ids";
+import { redeemDiscount } from "@/lib/recovery/discounts";
 
 export type PaymentInput = ProviderPayment & { cartId: string; channel: "link" | "checkout" | "direct" };
 
@@ -12,6 +13,10 @@ export type PaymentOutcome = "recovered" | "already_recorded" | "duplicate_payme
  * Records a successful payment and recovers its cart, inside the caller's transaction.
  * The payment's provider id is unique, so a payment reported twice (two events, two deliveries,
  * two concurrent requests) changes nothing the second time; a cart is recovered once.
+ *
+ * Attribution (docs/recovery.md): a payment through a session opened from a recovery email's link
+ * recovers the cart with channel "email" and that email's step; otherwise with `p.channel`. The
+ * session's discount code is used up with the payment that recovers the cart, never by a second one.
  */
 export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOutcome> {
   const [cart] = await tx
@@ -24,13 +29,16 @@ export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOut
   const paymentId = await insertPayment(tx, p, { cartId: cart.id });
   if (!paymentId) return "already_recorded";
 
+  const source = await sessionSource(tx, p);
+  const attribution = source?.messageId ? { channel: "email", step: source.stepPosition } : { channel: p.channel, step: null };
   const data = {
     paymentId,
     provider: p.provider,
     providerPaymentId: p.providerPaymentId,
     amountMinor: String(p.amountMinor),
     currency: p.currency,
-    channel: p.channel,
+    channel: attribution.channel,
+    ...(attribution.step !== null ? { step: attribution.step } : {}),
   };
   if (cart.status === "recovered") {
     // A second, different payment for a cart already paid: keep it visible so staff can refund it.
@@ -43,13 +51,26 @@ export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOut
       status: "recovered",
       recoveredAt: p.paidAt,
       recoveredAmountMinor: p.amountMinor,
-      recoveryChannel: p.channel,
+      recoveryChannel: attribution.channel,
+      recoveryStep: attribution.step,
       updatedAt: new Date(),
     })
     .where(eq(carts.id, cart.id));
   await recordEvent(tx, { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt });
+  if (source?.discountCodeId) await redeemDiscount(tx, source.discountCodeId, paymentId, p.paidAt);
   await recordEvent(tx, { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt });
   return "recovered";
+}
+
+/** The recovery email (and its step) and the discount code of the session that took the payment. */
+async function sessionSource(tx: Db, p: PaymentInput) {
+  if (!p.paymentSessionId) return undefined;
+  const [row] = await tx
+    .select({ messageId: paymentSessions.messageId, discountCodeId: paymentSessions.discountCodeId, stepPosition: recoveryMessages.stepPosition })
+    .from(paymentSessions)
+    .leftJoin(recoveryMessages, and(eq(recoveryMessages.id, paymentSessions.messageId), eq(recoveryMessages.cartId, paymentSessions.cartId)))
+    .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId), eq(paymentSessions.cartId, p.cartId)));
+  return row;
 }
 
 /** What every recorded payment has, whether it pays for a cart or an order. */

@@ -2,6 +2,7 @@ import { and, asc, eq, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { orders } from "@/db/schema";
 import { ApiError } from "@/lib/http/errors";
+import { every } from "@/lib/jobs/every";
 import { expireOpenSessions } from "@/lib/payments/checkout";
 import { cancelAfterFailedValidation, runValidation } from "./customer";
 import { operate } from "./operations";
@@ -145,13 +146,7 @@ async function finishValidations(now: Date, batch: Batch): Promise<number> {
   return due.length;
 }
 
-const holder = globalThis as typeof globalThis & { __cartbackTwigSweep?: NodeJS.Timeout };
-
 /** Runs the Twig sweep every 30 seconds in this process (started with the server). */
 export function startTwigSweep(intervalMs = 30_000): void {
-  if (holder.__cartbackTwigSweep) return;
-  holder.__cartbackTwigSweep = setInterval(() => {
-    sweepTwigOrders().catch((error) => console.error("[cartback] Twig sweep failed:", error instanceof Error ? error.message : error));
-  }, intervalMs);
-  holder.__cartbackTwigSweep.unref();
+  every("Twig sweep", intervalMs, () => sweepTwigOrders());
 }

@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { sendWebhook, DELIVERY_TIMEOUT_MS, type SendResult } from "./send";
 import { unsealedApiKey } from "@/lib/auth/sealed-keys";
+import { every } from "@/lib/jobs/every";
 import { signatureHeaders, twigSignatureHeaders } from "./signing";
 
 /** Waits after each failed attempt (before jitter): about three days in all, then the delivery fails. */
@@ -162,21 +163,9 @@ async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint
   });
 }
 
-const holder = globalThis as typeof globalThis & { __cartbackWebhooks?: NodeJS.Timeout; __cartbackWebhooksBusy?: boolean };
-
 /** Polls for due deliveries every second in this process (started with the server). */
 export function startWebhookWorker(intervalMs = 1000): void {
-  if (holder.__cartbackWebhooks) return;
-  holder.__cartbackWebhooks = setInterval(async () => {
-    if (holder.__cartbackWebhooksBusy) return;
-    holder.__cartbackWebhooksBusy = true;
-    try {
-      while ((await deliverDue()) > 0);
-    } catch (error) {
-      console.error("[cartback] webhook worker failed:", error instanceof Error ? error.message : error);
-    } finally {
-      holder.__cartbackWebhooksBusy = false;
-    }
-  }, intervalMs);
-  holder.__cartbackWebhooks.unref();
+  every("webhook worker", intervalMs, async () => {
+    while ((await deliverDue()) > 0);
+  });
 }

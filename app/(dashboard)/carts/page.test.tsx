@@ -142,6 +142,14 @@ describe("carts page", () => {
     expect(viewer).not.toContain("Create an API key");
   });
 
+  it("links to the CSV export of the view shown (all pages)", async () => {
+    expect(await render(shop)).toContain('href="/api/dashboard/export/carts" download=""');
+    const filtered = await render(shop, { status: "abandoned", q: "noah", sort: "oldest", after: "abc" });
+    expect(filtered).toContain('href="/api/dashboard/export/carts?status=abandoned&amp;q=noah&amp;sort=oldest" download=""');
+    const { business: fresh } = await newBusiness();
+    expect(await render(fresh)).not.toContain("/api/dashboard/export/carts");
+  });
+
   it("never shows another business's carts", async () => {
     const { business: other } = await newBusiness();
     await createCart(other, { customerEmail: "secret@other.test", items: [{ name: "X", quantity: 1, price: 1 }] });

@@ -41,13 +41,14 @@ export default async function CartsPage({ searchParams }: { searchParams: Promis
   const now = new Date();
   const inView = counts[view.status ?? "all"];
   const filtered = Boolean(view.q || view.status);
-  const header = <PageHeader title="Carts" description="Every checkout your shop reported. Open a cart to send its customer a payment link." />;
+  const description = "Every checkout your shop reported. Open a cart to send its customer a payment link.";
+  const header = <PageHeader title="Carts" description={description} actions={<ExportLink view={view} />} />;
 
   if (!view.q && counts.all === 0) {
     // Nothing to filter yet: just how carts get here.
     return (
       <div className="space-y-4">
-        {header}
+        <PageHeader title="Carts" description={description} />
         <NoCartsYet canManageKeys={allowed(staff, "manageKeys")} />
       </div>
     );
@@ -84,6 +85,16 @@ export default async function CartsPage({ searchParams }: { searchParams: Promis
         </>
       )}
     </div>
+  );
+}
+
+/** Every cart of this view (status, search, sort; all pages) as a CSV file. A plain link: it is a download. */
+function ExportLink({ view }: { view: CartListParams }) {
+  const query = cartsHref({ status: view.status, q: view.q, sort: view.sort }).split("?")[1];
+  return (
+    <a href={`/api/dashboard/export/carts${query ? `?${query}` : ""}`} download className={buttonClass("secondary", "sm")}>
+      Export CSV
+    </a>
   );
 }
 

@@ -66,4 +66,24 @@ describe("settings page", () => {
     expect(viewer).toContain("Not set");
     expect(viewer).not.toContain('name="pushUrl"');
   });
+
+  it("an admin gets the privacy settings and the erase form; a viewer reads the settings only", async () => {
+    const admin = await renderAs("admin");
+    expect(admin).toContain("Privacy");
+    const tag = (id: string) => admin.match(new RegExp(`<input id="${id}"[^>]*>`))?.[0] ?? "";
+    expect(tag("retention-days")).toMatch(/type="number"/);
+    expect(tag("retention-days")).toContain('placeholder="Forever"');
+    expect(tag("retention-days")).toContain('name="retentionDays"');
+    expect(tag("require-consent")).toContain('type="checkbox"');
+    expect(admin).toContain("Save privacy settings");
+    expect(tag("erase-email")).toContain('type="email"');
+    expect(admin).toContain("Erase contact…");
+
+    const viewer = await renderAs("viewer");
+    expect(viewer).toContain("Keep carts for");
+    expect(viewer).toContain("Forever");
+    expect(viewer).toContain("Only admins and owners can change privacy settings or erase customers.");
+    expect(viewer).not.toContain("erase-email");
+    expect(viewer).not.toContain('name="retentionDays"');
+  });
 });

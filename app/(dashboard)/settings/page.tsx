@@ -12,6 +12,7 @@ import { CreateKeyForm, KeyList, type KeyRow } from "./api-keys";
 import { BusinessForm, type CurrencyOption } from "./business-form";
 import { TWIG_FLAG_FIELDS, TWIG_URL_FIELDS, TwigMerchantForm, type TwigMerchantSettings } from "./twig-merchant-form";
 import { formatDay, formatLifetime, formatRelative, formatTime } from "@/lib/format/dates";
+import { EraseContactForm, PrivacySettingsForm } from "./privacy";
 import { InvitationList, InviteForm, MemberList, type InvitationRow, type MemberRow } from "./team";
 import { AddWebhookForm, WebhookList, type WebhookRow } from "./webhooks";
 
@@ -156,6 +157,34 @@ export default async function SettingsPage() {
                   ))}
                 </dl>
                 <ReadOnlyNote>Only admins and owners can change these settings.</ReadOnlyNote>
+              </>
+            )}
+          </Card>
+        </div>
+
+        <div id="privacy" className="scroll-mt-20">
+          <Card title="Privacy">
+            <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+              How long Cartback keeps carts, whether recovery emails need recorded consent, and erasing a customer on request. Your store
+              can also record consent and erase contacts through the API (<code className="font-mono text-xs">/api/contacts</code>).
+            </p>
+            {canSettings ? (
+              <div className="space-y-8">
+                <PrivacySettingsForm initial={{ retentionDays: business.retentionDays, requireConsent: business.requireConsent }} />
+                <section aria-labelledby="erase-heading" className="border-t border-slate-200 pt-6 dark:border-slate-800">
+                  <h3 id="erase-heading" className="mb-3 text-sm font-semibold">
+                    Erase a customer
+                  </h3>
+                  <EraseContactForm />
+                </section>
+              </div>
+            ) : (
+              <>
+                <dl className="grid gap-4 sm:grid-cols-2">
+                  <Setting label="Keep carts for" value={business.retentionDays === null ? "Forever" : `${business.retentionDays} days`} />
+                  <Setting label="Require consent for recovery emails" value={business.requireConsent ? "Yes" : "No"} />
+                </dl>
+                <ReadOnlyNote>Only admins and owners can change privacy settings or erase customers.</ReadOnlyNote>
               </>
             )}
           </Card>

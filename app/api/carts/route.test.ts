@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { carts } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
+import { contactFor } from "@/lib/contacts/service";
 import { call, newBusiness, seedCart } from "@/lib/testing/fixtures";
 import { GET, POST } from "./route";
 
@@ -52,6 +53,18 @@ describe("POST /api/carts", () => {
       items: [{ name: "Mug", quantity: 1, price: 12.5, productId: "sku-1", imageUrl: "https://img.test/mug.png" }],
       metadata: { source: "web" },
     });
+  });
+
+  it("records the customer's marketing consent sent with the cart (source defaults to cart_api)", async () => {
+    const { key, business } = await newBusiness();
+    const res = await create(key, { ...seedCart, consent: { marketing: true, source: "checkout_checkbox" } });
+    expect(res.status).toBe(201);
+    expect(res.body.data).not.toHaveProperty("consent");
+    expect(await contactFor(business.id, seedCart.customerEmail)).toMatchObject({ consent: "granted", consentSource: "checkout_checkbox" });
+    await create(key, { ...seedCart, consent: { marketing: false } });
+    expect(await contactFor(business.id, seedCart.customerEmail)).toMatchObject({ consent: "denied", consentSource: "cart_api" });
+    await create(key, seedCart);
+    expect(await contactFor(business.id, seedCart.customerEmail)).toMatchObject({ consent: "denied", carts: 3 });
   });
 
   describe("money is exact in each currency's minor units", () => {
@@ -128,6 +141,12 @@ describe("POST /api/carts", () => {
       ["unknown item field", { ...seedCart, items: [{ name: "A", quantity: 1, price: 1, colour: "red" }] }, "items[0].colour"],
       ["unknown top-level field", { ...seedCart, discount: 5 }, "discount"],
       ["metadata not an object", { ...seedCart, metadata: [1] }, "metadata"],
+      ["consent not an object", { ...seedCart, consent: true }, "consent"],
+      ["consent without marketing", { ...seedCart, consent: { source: "checkbox" } }, "consent.marketing"],
+      ["consent marketing as text", { ...seedCart, consent: { marketing: "yes" } }, "consent.marketing"],
+      ["consent source too long", { ...seedCart, consent: { marketing: true, source: "x".repeat(101) } }, "consent.source"],
+      ["consent source empty", { ...seedCart, consent: { marketing: true, source: " " } }, "consent.source"],
+      ["unknown consent field", { ...seedCart, consent: { marketing: true, sms: true } }, "consent.sms"],
     ];
     it.each(cases)("%s → 422 naming %s", async (_name, body, field) => {
       const { key, business } = await newBusiness();

@@ -6,9 +6,11 @@ import { Badge, Card, StatusBadge } from "@/components/ui";
 import { allowed, requireStaff } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { getCartDetail, type CartPayment } from "@/lib/carts/detail";
+import { contactForCart } from "@/lib/contacts/queries";
 import { canTransition, LINKABLE } from "@/lib/carts/status";
 import { formatMoney } from "@/lib/money";
 import { LinkPanel, StatusActions, type LinkPanelProps } from "./cart-actions";
+import { ContactCard } from "./contact-card";
 
 export const dynamic = "force-dynamic";
 
@@ -17,8 +19,8 @@ export const metadata = { title: "Cart" };
 export default async function CartPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const staff = await requireStaff();
-  const detail = await getCartDetail(staff.business.id, id);
-  if (!detail) notFound();
+  const [detail, contact] = await Promise.all([getCartDetail(staff.business.id, id), contactForCart(staff.business.id, id)]);
+  if (!detail || !contact) notFound();
   const { cart, timeline, link, payments } = detail;
   const canChange = allowed(staff, "changeCarts");
   const money = (minor: bigint) => formatMoney(minor, cart.currency);
@@ -150,6 +152,10 @@ export default async function CartPage({ params }: { params: Promise<{ id: strin
             <PaymentSummary payments={payments} recoveredManually={cart.status === "recovered" && cart.recoveryChannel === "manual"} />
           </Card>
 
+          <Card title="Contact">
+            <ContactCard contact={contact} />
+          </Card>
+
           <Card title="Details">
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <Detail label="Customer">
@@ -188,7 +194,7 @@ export default async function CartPage({ params }: { params: Promise<{ id: strin
 }
 
 const SOURCES: Record<string, string> = { api: "Tracker API", torque: "Torque checkout", twig: "Twig order" };
-const CHANNELS: Record<string, string> = { link: "paid through the link", manual: "marked by staff", checkout: "paid at checkout", direct: "paid directly" };
+const CHANNELS: Record<string, string> = { email: "paid from a recovery email", link: "paid through the link", manual: "marked by staff", checkout: "paid at checkout", direct: "reported recovered by the shop" };
 
 function PaymentSummary({ payments, recoveredManually }: { payments: CartPayment[]; recoveredManually: boolean }) {
   if (payments.length === 0) {

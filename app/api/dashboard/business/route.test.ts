@@ -17,7 +17,23 @@ describe("PATCH /api/dashboard/business", () => {
     const admin = await staffSession(business.id, "admin");
     const res = await patch(asStaff(admin), { name: "  Blue Shop ", defaultCurrency: "eur", linkTtlHours: 72 });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, data: { id: business.id, name: "Blue Shop", defaultCurrency: "EUR", linkTtlHours: 72, twigMerchant: null } });
+    expect(res.body).toEqual({
+      success: true,
+      data: {
+        id: business.id,
+        name: "Blue Shop",
+        defaultCurrency: "EUR",
+        linkTtlHours: 72,
+        twigMerchant: null,
+        abandonAfterMinutes: 60,
+        cartExpiryDays: 30,
+        retentionDays: null,
+        emailCapPerWeek: 3,
+        recoveryEmailsEnabled: true,
+        requireConsent: false,
+        emailFromName: null,
+      },
+    });
     expect(await getBusiness(await getDb(), business.id)).toMatchObject({ name: "Blue Shop", defaultCurrency: "EUR", linkTtlHours: 72 });
   });
 
@@ -67,6 +83,20 @@ describe("PATCH /api/dashboard/business", () => {
     [{ linkTtlHours: 1.5 }, "linkTtlHours"],
     [{ linkTtlHours: "24" }, "linkTtlHours"],
     [{ abandonAfterMinutes: 5 }, "abandonAfterMinutes"],
+    [{ abandonAfterMinutes: 10081 }, "abandonAfterMinutes"],
+    [{ abandonAfterMinutes: 60.5 }, "abandonAfterMinutes"],
+    [{ cartExpiryDays: 0 }, "cartExpiryDays"],
+    [{ cartExpiryDays: 366 }, "cartExpiryDays"],
+    [{ retentionDays: 6 }, "retentionDays"],
+    [{ retentionDays: 3651 }, "retentionDays"],
+    [{ retentionDays: "30" }, "retentionDays"],
+    [{ emailCapPerWeek: 0 }, "emailCapPerWeek"],
+    [{ emailCapPerWeek: 21 }, "emailCapPerWeek"],
+    [{ recoveryEmailsEnabled: "yes" }, "recoveryEmailsEnabled"],
+    [{ requireConsent: 1 }, "requireConsent"],
+    [{ emailFromName: "x".repeat(101) }, "emailFromName"],
+    [{ emailFromName: "Shop\r\nBcc: a@b.co" }, "emailFromName"],
+    [{ emailFromName: 'Shop "Best" <x@y.z>' }, "emailFromName"],
     [{ twigMerchant: { pushUrl: "merchant.push.url" } }, "twigMerchant.pushUrl"],
     [{ twigMerchant: { confirmUrl: "ftp://merchant.example/confirm" } }, "twigMerchant.confirmUrl"],
     [{ twigMerchant: { validationUrl: 42 } }, "twigMerchant.validationUrl"],
@@ -79,6 +109,48 @@ describe("PATCH /api/dashboard/business", () => {
     const res = await patch(asStaff(owner), body);
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: "VALIDATION_ERROR", details: { field } });
+  });
+});
+
+describe("PATCH /api/dashboard/business — recovery and privacy settings", () => {
+  it("an admin saves them within their bounds; null retention keeps carts forever; an empty from name is none", async () => {
+    const { business } = await newBusiness();
+    const admin = await staffSession(business.id, "admin");
+    const settings = {
+      abandonAfterMinutes: 15,
+      cartExpiryDays: 365,
+      retentionDays: 7,
+      emailCapPerWeek: 20,
+      recoveryEmailsEnabled: false,
+      requireConsent: true,
+      emailFromName: "  Blue Shop team ",
+    };
+    const res = await patch(asStaff(admin), settings);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ ...settings, emailFromName: "Blue Shop team" });
+    expect(await getBusiness(await getDb(), business.id)).toMatchObject({ ...settings, emailFromName: "Blue Shop team" });
+
+    const upper = await patch(asStaff(admin), { abandonAfterMinutes: 10080, retentionDays: 3650, emailCapPerWeek: 1, cartExpiryDays: 1 });
+    expect(upper.body.data).toMatchObject({ abandonAfterMinutes: 10080, retentionDays: 3650, emailCapPerWeek: 1, cartExpiryDays: 1 });
+
+    const cleared = await patch(asStaff(admin), { retentionDays: null, emailFromName: "" });
+    expect(cleared.body.data).toMatchObject({ retentionDays: null, emailFromName: null, requireConsent: true });
+  });
+
+  it("names the bound in the message and changes nothing", async () => {
+    const { business } = await newBusiness();
+    const owner = await staffSession(business.id, "owner");
+    const res = await patch(asStaff(owner), { requireConsent: true, retentionDays: 3 });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe("retentionDays: must be at least 7 days");
+    expect(await getBusiness(await getDb(), business.id)).toMatchObject({ requireConsent: false, retentionDays: null });
+  });
+
+  it("an agent cannot change them", async () => {
+    const { business } = await newBusiness();
+    const agent = await staffSession(business.id, "agent");
+    expect((await patch(asStaff(agent), { requireConsent: true })).status).toBe(403);
+    expect((await getBusiness(await getDb(), business.id))?.requireConsent).toBe(false);
   });
 });
 

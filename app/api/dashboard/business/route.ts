@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LINK_TTL_HOURS, updateBusinessSettings } from "@/lib/businesses/service";
+import { EMAIL_FROM_NAME_MAX, LINK_TTL_HOURS, SETTING_BOUNDS, updateBusinessSettings } from "@/lib/businesses/service";
 import { currencyInput } from "@/lib/carts/schema";
 import { tracker } from "@/lib/http/dialects/tracker";
 import { readJson } from "@/lib/http/input";
@@ -25,6 +25,16 @@ const twigMerchantInput = z
   })
   .nullable();
 
+/** A whole number within the setting's bounds (lib/businesses/service.ts). */
+function bounded(field: keyof typeof SETTING_BOUNDS) {
+  const { min, max, unit } = SETTING_BOUNDS[field];
+  return z
+    .number({ error: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${min} ${unit}`)
+    .max(max, `must be at most ${max} ${unit}`);
+}
+
 const settingsInput = z
   .strictObject({
     name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
@@ -36,10 +46,25 @@ const settingsInput = z
       .max(LINK_TTL_HOURS.max, `must be at most ${LINK_TTL_HOURS.max} hours (90 days)`)
       .optional(),
     twigMerchant: twigMerchantInput.optional(),
+    abandonAfterMinutes: bounded("abandonAfterMinutes").optional(),
+    cartExpiryDays: bounded("cartExpiryDays").optional(),
+    /** null keeps carts forever. */
+    retentionDays: bounded("retentionDays").nullable().optional(),
+    emailCapPerWeek: bounded("emailCapPerWeek").optional(),
+    recoveryEmailsEnabled: flag,
+    requireConsent: flag,
+    /** "" or null: recovery emails come from the business's name. */
+    emailFromName: z
+      .string({ error: "must be a string" })
+      .trim()
+      .max(EMAIL_FROM_NAME_MAX, `must be at most ${EMAIL_FROM_NAME_MAX} characters`)
+      .regex(/^[^\u0000-\u001f\u007f<>"]*$/, 'must not contain line breaks, control characters, <, > or "')
+      .nullable()
+      .optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "must contain at least one setting to change", path: [] });
 
-/** Business settings: name, default currency, payment link lifetime, Twig merchant defaults. */
+/** Business settings: name, default currency, payment link lifetime, Twig merchant defaults, recovery and privacy. */
 export const PATCH = staffRoute("manageSettings", async ({ req, staff }) => {
   const input = await readJson(req, settingsInput);
   const business = await updateBusinessSettings(staff.business.id, input);
@@ -49,5 +74,12 @@ export const PATCH = staffRoute("manageSettings", async ({ req, staff }) => {
     defaultCurrency: business.defaultCurrency,
     linkTtlHours: business.linkTtlHours,
     twigMerchant: business.twigMerchant,
+    abandonAfterMinutes: business.abandonAfterMinutes,
+    cartExpiryDays: business.cartExpiryDays,
+    retentionDays: business.retentionDays,
+    emailCapPerWeek: business.emailCapPerWeek,
+    recoveryEmailsEnabled: business.recoveryEmailsEnabled,
+    requireConsent: business.requireConsent,
+    emailFromName: business.emailFromName,
   });
 });

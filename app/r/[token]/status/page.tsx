@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { ButtonLink, CustomerCard } from "@/components/customer-card";
 import { linkState } from "@/lib/links/service";
+import { MESSAGE_ID } from "@/lib/links/url";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Your order", robots: { index: false } };
@@ -13,7 +14,9 @@ export default async function LinkStatusPage({ params, searchParams }: Props) {
   const link = await linkState(token);
   if (link.state === "not_found") notFound();
   const business = link.businessName;
-  const retry = `/r/${encodeURIComponent(token)}`;
+  // Back to checkout from a recovery email's link stays credited to that email.
+  const m = typeof query.m === "string" && MESSAGE_ID.test(query.m) ? query.m : undefined;
+  const retry = `/r/${encodeURIComponent(token)}${m ? `?m=${m}` : ""}`;
 
   switch (link.state) {
     case "paid":
