@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { "@": import.meta.dirname } },
   test: {
     environment: "node",
-    include: ["{app,lib,db,components,scripts,bench}/**/*.test.{ts,tsx}"],
+    include: ["{app,lib,db,components,scripts,bench,test}/**/*.test.{ts,tsx}"],
     globalSetup: ["lib/testing/global-setup.ts"],
     setupFiles: ["lib/testing/setup.ts"],
     testTimeout: 30_000,

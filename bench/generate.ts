@@ -157,7 +157,7 @@ export async function generateDataset(db: Db, options: DatasetOptions): Promise<
   };
 }
 
-const TABLES = ["customers", "carts", "cart_items", "recovery_links", "payments", "orders", "order_items", "events", "businesses", "api_keys"];
+const TABLES = ["customers", "carts", "cart_counts", "cart_daily_totals", "cart_items", "recovery_links", "payments", "orders", "order_items", "events", "businesses", "api_keys"];
 
 /** Fresh statistics and visibility maps (index-only scans), as a long-running database would have. */
 export async function vacuumAnalyze(db: Db): Promise<void> {

@@ -27,7 +27,7 @@ import type { CartView } from "@/lib/carts/queries";
 import { createCartInput } from "@/lib/carts/schema";
 import { toTrackerCart } from "@/lib/carts/tracker";
 import { MoneyError, toMinor } from "@/lib/money";
-import { analyticsSeries, applyPaidSession, authenticate, cartById, cartPage, consumeRateLimit, insertCart, itemsOf, type CartRow, type ItemRow, type KeyRow } from "./lib/reference-queries";
+import { analyticsSeries, applyPaidSession, authenticate, cartPage, cartWithItems, consumeRateLimit, insertCart, type CartRow, type ItemRow, type KeyRow } from "./lib/reference-queries";
 
 export type ReferenceOptions = {
   databaseUrl: string;
@@ -87,19 +87,17 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   const key = await authorize(ctx, req);
   const cartMatch = /^\/carts\/([^/]+)$/.exec(path);
   if (req.method === "GET" && cartMatch) {
-    const cart = await cartById(ctx.sql, key.business_id, decodeURIComponent(cartMatch[1]!));
-    if (!cart) throw new HttpError(404, "NOT_FOUND", "Cart not found");
-    const items = await itemsOf(ctx.sql, key.business_id, [cart.id]);
-    return ok(res, toTrackerCart(view(ctx, cart, items)));
+    const found = await cartWithItems(ctx.sql, key.business_id, decodeURIComponent(cartMatch[1]!));
+    if (!found) throw new HttpError(404, "NOT_FOUND", "Cart not found");
+    return ok(res, toTrackerCart(view(ctx, found.cart, found.items)));
   }
   if (req.method === "GET" && path === "/carts") {
     const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
     const limit = Math.min(100, Math.max(1, Number(url.searchParams.get("limit") ?? 10) || 10));
     const status = url.searchParams.get("status") ?? "abandoned";
     const { rows, total } = await cartPage(ctx.sql, key.business_id, status, limit, (page - 1) * limit);
-    const items = await itemsOf(ctx.sql, key.business_id, rows.map((r) => r.id));
     return ok(res, {
-      carts: rows.map((r) => toTrackerCart(view(ctx, r, items.filter((i) => i.cart_id === r.id)))),
+      carts: rows.map((r) => toTrackerCart(view(ctx, r.cart, r.items))),
       pagination: { page, limit, total, totalPages: Math.ceil(total / limit) },
     });
   }

@@ -3,10 +3,13 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -150,6 +153,46 @@ export const carts = pgTable(
   ],
 );
 
+/**
+ * Rollups of carts, kept by statement-level triggers on carts (drizzle/0005_cart_counts.sql) in the
+ * transaction that inserts, updates or deletes the carts, so every snapshot sees them exact. Days
+ * are UTC. Each database connection adds to its own shard row (backend pid mod 16), so concurrent
+ * writers do not queue on one hot row; readers sum the shards. Rows may hold 0 (or a shard a
+ * negative figure that another shard offsets): only sums mean anything.
+ */
+
+/** Carts per business, status and day of creation: list totals and where page N starts. */
+export const cartCounts = pgTable(
+  "cart_counts",
+  {
+    businessId: text("business_id").notNull(),
+    status: text("status").$type<CartStatus>().notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    shard: smallint("shard").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ name: "cart_counts_pk", columns: [t.businessId, t.status, t.day, t.shard] })],
+);
+
+/**
+ * Per business, day and currency: carts abandoned that day (count, total_minor) and recovered
+ * that day (count, recovered_amount_minor else total_minor): lib/analytics/carts.ts's figures.
+ */
+export const cartDailyTotals = pgTable(
+  "cart_daily_totals",
+  {
+    businessId: text("business_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    currency: text("currency").notNull(),
+    shard: smallint("shard").notNull(),
+    abandoned: bigint("abandoned", { mode: "number" }).notNull(),
+    abandonedMinor: money("abandoned_minor").notNull(),
+    recovered: bigint("recovered", { mode: "number" }).notNull(),
+    recoveredMinor: money("recovered_minor").notNull(),
+  },
+  (t) => [primaryKey({ name: "cart_daily_totals_pk", columns: [t.businessId, t.day, t.currency, t.shard] })],
+);
+
 export const cartItems = pgTable(
   "cart_items",
   {
@@ -285,7 +328,7 @@ export const events = pgTable(
   ],
 );
 
-/** Shared rate-limit counters (rate-limiter-flexible's Drizzle store). */
+/** Shared rate-limit counters (rate-limiter-flexible's Drizzle store); UNLOGGED (drizzle/0006_hot_paths.sql). */
 export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   points: integer("points").notNull(),
@@ -463,6 +506,8 @@ export const checkoutSessions = pgTable(
     index("checkout_sessions_business_idx").on(t.businessId, t.createdAt),
     index("checkout_sessions_open_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'open'`),
     index("checkout_sessions_viewed_idx").on(t.businessId, t.firstViewedAt).where(sql`${t.firstViewedAt} is not null`),
+    // Deleting a cart (API, retention, erasure) sets these to null: without it, a scan per cart.
+    index("checkout_sessions_cart_idx").on(t.cartId).where(sql`${t.cartId} is not null`),
   ],
 );
 
@@ -526,6 +571,7 @@ export const orders = pgTable(
     uniqueIndex("orders_merchant_reference_idx").on(t.businessId, t.merchantReference).where(sql`${t.source} = 'twig'`),
     index("orders_authorization_expiry_idx").on(t.authorizationExpiresAt).where(sql`${t.status} = 'authorized'`),
     index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending' and ${t.source} = 'twig'`),
+    index("orders_cart_idx").on(t.cartId).where(sql`${t.cartId} is not null`),
   ],
 );
 

@@ -29,7 +29,7 @@ test("an owner subscribes an endpoint; a new abandoned cart reaches it signed, a
     const cart = await api(request, "POST", "/api/carts", { customerEmail: "hook@example.com", items: [{ name: "Scarf", quantity: 1, price: 39 }] });
     expect(cart.status).toBe(201);
 
-    // The server's worker polls every second.
+    // The server's worker polls four times a second.
     await expect.poll(() => received.filter((r) => JSON.parse(r.body).type === "cart.abandoned").length, { timeout: 15_000 }).toBe(1);
     const hook = received.find((r) => JSON.parse(r.body).type === "cart.abandoned")!;
     const payload = JSON.parse(hook.body);

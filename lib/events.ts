@@ -41,22 +41,28 @@ export type EventType =
 
 export type DomainEvent = typeof events.$inferSelect;
 
+type NewEvent = { businessId: string; type: EventType; subjectId: string; data?: Record<string, unknown>; at?: Date };
+
 /** Call inside the transaction of the change it describes (transactional outbox). Returns the event's id. */
-export async function recordEvent(
-  tx: Db,
-  event: { businessId: string; type: EventType; subjectId: string; data?: Record<string, unknown>; at?: Date },
-): Promise<string> {
-  const row = {
+export async function recordEvent(tx: Db, event: NewEvent): Promise<string> {
+  return (await recordEvents(tx, [event]))[0]!;
+}
+
+/** Several events of one business in one change, in order: one insert, one look at its webhook endpoints. */
+export async function recordEvents(tx: Db, list: NewEvent[]): Promise<string[]> {
+  if (list.length === 0) return [];
+  if (list.some((e) => e.businessId !== list[0]!.businessId)) throw new Error("recordEvents: events of one business only");
+  const rows = list.map((event) => ({
     id: newId("evt"),
     businessId: event.businessId,
     type: event.type,
     subjectId: event.subjectId,
     data: event.data ?? {},
     createdAt: event.at ?? new Date(),
-  };
-  await tx.insert(events).values(row);
-  await enqueueDeliveries(tx, row);
-  return row.id;
+  }));
+  await tx.insert(events).values(rows);
+  await enqueueDeliveries(tx, rows);
+  return rows.map((row) => row.id);
 }
 
 /** Everything that happened to one subject (a cart's timeline), oldest first. */

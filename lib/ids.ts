@@ -12,6 +12,12 @@ export type IdPrefix =
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase
 
+/**
+ * Whether text from a URL could be one of our ids or tokens. None holds a NUL, and Postgres
+ * refuses to even compare text that does (a 500), so such a lookup is answered "not found" at once.
+ */
+export const couldBeId = (text: string): boolean => !text.includes("\u0000");
+
 let last = { time: "", random: "" };
 
 /**

@@ -20,6 +20,7 @@ import { recordPayment } from "@/lib/payments/service";
 import { viewCheckout } from "@/lib/checkout/page";
 import { createCheckoutSession } from "@/lib/checkout/service";
 import { completeOrder, placeOrder, recordOrderPayment } from "@/lib/orders/service";
+import { seededRandom } from "@/lib/seeded-random";
 import { addMember, createStaffUser } from "@/lib/team/service";
 import { operate } from "@/lib/twig/operations";
 import { parseTwigInit } from "@/lib/twig/schema";
@@ -36,19 +37,7 @@ const MAX_AGE = 89 * DAY;
 export type StaffLogin = { email: string; password: string; role: Role };
 export type SeedResult = { business: Business; key: string; counts: Record<CartStatus, number>; staff: StaffLogin[] };
 
-/** mulberry32: a tiny seeded generator, so every run makes the same shop. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = ReturnType<typeof mulberry32>;
+type Random = ReturnType<typeof seededRandom>;
 
 const between = (rand: Random, min: number, max: number) => min + rand() * (max - min);
 const intBetween = (rand: Random, min: number, max: number) => Math.floor(between(rand, min, max + 1));
@@ -281,7 +270,7 @@ async function countByStatus(db: Db, businessId: string): Promise<Record<CartSta
  */
 export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<SeedResult> {
   const now = (options.now ?? new Date()).getTime();
-  const rand = mulberry32(SEED);
+  const rand = seededRandom(SEED);
   const customers = makeCustomers(rand);
   const plans = shuffledOutcomes(rand).map((outcome) => planCart(rand, outcome, customers));
   plans.sort((a, b) => b.createdAgo - a.createdAgo); // oldest first, as they happened

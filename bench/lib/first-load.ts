@@ -11,7 +11,12 @@ export type FirstLoad = { bytes: number; files: { file: string; gzip: number }[]
  */
 export function firstLoadJs(html: string, nextDir: string): FirstLoad {
   const found = new Set<string>();
-  for (const match of html.matchAll(/(?:\/_next\/)?(static\/[A-Za-z0-9_\-./~%[\]@]+?\.js)(?=[?"'\\\s])/g)) found.add(match[1]!);
+  // `<script noModule>` (Next's legacy polyfills) never loads in a browser that runs modules, so it
+  // is not part of the first load (Next's own build report leaves it out too).
+  const legacy = new Set([...html.matchAll(/<script[^>]*\bsrc="\/_next\/(static\/[^"]+\.js)"[^>]*\bnoModule\b[^>]*>/gi)].map((m) => m[1]!));
+  for (const match of html.matchAll(/(?:\/_next\/)?(static\/[A-Za-z0-9_\-./~%[\]@]+?\.js)(?=[?"'\\\s])/g)) {
+    if (!legacy.has(match[1]!)) found.add(match[1]!);
+  }
   const files: FirstLoad["files"] = [];
   const missing: string[] = [];
   for (const rel of [...found].sort()) {

@@ -66,7 +66,8 @@ export function treeRss(pid: number): number {
   return total;
 }
 
-function descendants(pid: number): number[] {
+/** Every process below `pid` (Linux /proc), children first. */
+export function descendants(pid: number): number[] {
   const out: number[] = [];
   let tasks: string[] = [];
   try {

@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 /**
  * The SQL the app issues for each benchmarked request (captured from Drizzle's log), written
  * out for postgres.js, which prepares every statement. Kept in step with lib/auth/api-keys.ts,
- * lib/http/rate-limit.ts, lib/carts/{queries,service}.ts, lib/events.ts, lib/webhooks/outbox.ts,
+ * lib/http/rate-limit.ts, lib/carts/{queries,counts,service}.ts, lib/events.ts, lib/webhooks/outbox.ts,
  * lib/analytics/carts.ts and lib/payments/{stripe-events,service,checkout}.ts.
  */
 export type Tx = Sql | TransactionSql;
@@ -72,59 +72,88 @@ export async function consumeRateLimit(sql: Sql, keyId: string): Promise<void> {
     returning key, points, expire`;
 }
 
+type ItemJson = [number, string | null, string, number, string, string | null];
+
+/** lib/carts/queries.ts baseQuery: the cart, its customer and live link, and its items as one JSON column. */
 const CART_COLUMNS = (sql: Tx) => sql`
   carts.id, carts.business_id, carts.customer_id, carts.source, carts.status, carts.currency, carts.total_minor, carts.item_count,
   carts.metadata, carts.created_at, carts.updated_at, carts.abandoned_at, carts.recovered_at, carts.expired_at,
   carts.recovered_amount_minor, carts.recovery_channel, carts.recovery_step, customers.email, customers.name,
-  recovery_links.token, recovery_links.expires_at as link_expires_at`;
+  recovery_links.token, recovery_links.expires_at as link_expires_at, coalesce((
+    select json_agg(json_build_array(i.position, i.product_id, i.name, i.quantity, i.unit_price_minor::text, i.image_url) order by i.position)
+    from cart_items i where i.business_id = carts.business_id and i.cart_id = carts.id
+  ), '[]'::json) as items`;
+
+type Selected = CartRow & { items: ItemJson[] };
+
+function split({ items, ...cart }: Selected): { cart: CartRow; items: ItemRow[] } {
+  return {
+    cart,
+    items: items.map(([position, product_id, name, quantity, unit_price_minor, image_url]) => ({ cart_id: cart.id, position, product_id, name, quantity, unit_price_minor, image_url })),
+  };
+}
 
 const CART_JOINS = (sql: Tx, now: Date) => sql`
   from carts inner join customers on customers.id = carts.customer_id
   left join recovery_links on (recovery_links.cart_id = carts.id and recovery_links.revoked_at is null and recovery_links.expires_at > ${now})`;
 
-export async function cartById(sql: Tx, businessId: string, cartId: string): Promise<CartRow | undefined> {
-  const [row] = await sql<CartRow[]>`select ${CART_COLUMNS(sql)} ${CART_JOINS(sql, new Date())}
+/** lib/carts/queries.ts getCart. */
+export async function cartWithItems(sql: Tx, businessId: string, cartId: string): Promise<{ cart: CartRow; items: ItemRow[] } | undefined> {
+  const [row] = await sql<Selected[]>`select ${CART_COLUMNS(sql)} ${CART_JOINS(sql, new Date())}
     where (carts.business_id = ${businessId} and carts.id = ${cartId}) limit ${1}`;
-  return row;
+  return row && split(row);
 }
 
-export async function itemsOf(sql: Tx, businessId: string, cartIds: string[]): Promise<ItemRow[]> {
-  if (cartIds.length === 0) return [];
-  return sql<ItemRow[]>`
-    select id, business_id, cart_id, position, product_id, name, quantity, unit_price_minor, image_url from cart_items
-    where (cart_items.business_id = ${businessId} and cart_items.cart_id in ${sql(cartIds)})
-    order by cart_items.cart_id asc, cart_items.position asc`;
-}
-
-export async function cartPage(sql: Sql, businessId: string, status: string, limit: number, offset: number): Promise<{ rows: CartRow[]; total: number }> {
+/**
+ * lib/carts/queries.ts listCarts: the total from cart_counts, and the page's ids found through the
+ * per-day counts (lib/carts/counts.ts pageIdsQuery), then only those carts joined.
+ */
+export async function cartPage(sql: Sql, businessId: string, status: string, limit: number, offset: number): Promise<{ rows: { cart: CartRow; items: ItemRow[] }[]; total: number }> {
   const [rows, [count]] = await Promise.all([
-    sql<CartRow[]>`select ${CART_COLUMNS(sql)} ${CART_JOINS(sql, new Date())}
-      where (carts.business_id = ${businessId} and carts.status = ${status})
-      order by carts.created_at desc nulls last, carts.id desc nulls last limit ${limit} offset ${offset}`,
-    sql<{ count: string }[]>`select count(*) from carts where (carts.business_id = ${businessId} and carts.status = ${status})`,
+    sql<Selected[]>`select ${CART_COLUMNS(sql)} ${CART_JOINS(sql, new Date())}
+      where (carts.business_id = ${businessId} and carts.id in (with days as (
+          select day, sum(n) as n from cart_counts where business_id = ${businessId} and status = ${status} group by day
+        ), start as (
+          select (day + 1)::timestamp at time zone 'UTC' as until, ${offset} - newer as skip
+          from (select day, n, sum(n) over (order by day desc) - n as newer from days) as walk
+          where newer <= ${offset} and newer + n > ${offset}
+        )
+        select id from carts
+        where business_id = ${businessId} and status = ${status} and created_at < (select until from start)
+        order by created_at desc nulls last, id desc nulls last
+        limit ${limit} offset (select skip from start)))
+      order by carts.created_at desc nulls last, carts.id desc nulls last`,
+    sql<{ sum: string | null }[]>`select sum(cart_counts.n) from cart_counts where (cart_counts.business_id = ${businessId} and cart_counts.status = ${status})`,
   ]);
-  return { rows, total: Number(count!.count) };
+  return { rows: rows.map(split), total: Number(count!.sum ?? 0) };
 }
 
 export type DayRow = { day: string; currency: string; n: string; value: string | null };
 
+/**
+ * lib/analytics/carts.ts cartAnalytics for a range of whole UTC days (the presets), which it reads
+ * from the cart_daily_totals rollup alone; answered as the abandoned and recovered series.
+ */
 export async function analyticsSeries(sql: Sql, businessId: string, from: Date, to: Date): Promise<[DayRow[], DayRow[]]> {
-  return Promise.all([
-    sql<DayRow[]>`select to_char(abandoned_at at time zone 'UTC', 'YYYY-MM-DD') as day, currency, count(*) as n, sum(carts.total_minor) as value
-      from carts where (carts.business_id = ${businessId} and carts.abandoned_at >= ${from} and carts.abandoned_at < ${to})
-      group by to_char(carts.abandoned_at at time zone 'UTC', 'YYYY-MM-DD'), carts.currency`,
-    sql<DayRow[]>`select to_char(recovered_at at time zone 'UTC', 'YYYY-MM-DD') as day, currency, count(*) as n,
-        sum(coalesce(carts.recovered_amount_minor, carts.total_minor)) as value
-      from carts where (carts.business_id = ${businessId} and carts.recovered_at >= ${from} and carts.recovered_at < ${to})
-      group by to_char(carts.recovered_at at time zone 'UTC', 'YYYY-MM-DD'), carts.currency`,
-  ]);
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const rows = await sql<{ day: string; currency: string; a: string; am: string; r: string; rm: string }[]>`
+    select to_char(day, 'YYYY-MM-DD') as day, currency, sum(abandoned) as a, sum(abandoned_minor) as am, sum(recovered) as r, sum(recovered_minor) as rm
+    from cart_daily_totals
+    where (cart_daily_totals.business_id = ${businessId} and cart_daily_totals.day >= ${day(from)} and cart_daily_totals.day < ${day(to)})
+    group by cart_daily_totals.day, cart_daily_totals.currency`;
+  return [
+    rows.filter((r) => r.a !== "0").map((r) => ({ day: r.day, currency: r.currency, n: r.a, value: r.am })),
+    rows.filter((r) => r.r !== "0").map((r) => ({ day: r.day, currency: r.currency, n: r.r, value: r.rm })),
+  ];
 }
 
-/** lib/events.ts recordEvent, with lib/webhooks/outbox.ts's endpoint lookup for public event types. */
-async function recordEvent(tx: TransactionSql, businessId: string, type: string, subjectId: string, data: Record<string, unknown>, at: Date): Promise<void> {
-  await tx`insert into events (id, business_id, type, subject_id, data, created_at)
-    values (${newId("evt")}, ${businessId}, ${type}, ${subjectId}, ${tx.json(data as never)}, ${at})`;
-  if (type === "cart.abandoned" || type === "cart.recovered") {
+const PUBLIC_EVENTS = new Set(["cart.abandoned", "cart.recovered"]);
+
+/** lib/events.ts recordEvents: one insert, then lib/webhooks/outbox.ts's endpoint lookup if any is public. */
+async function recordEvents(tx: TransactionSql, businessId: string, events: { type: string; subjectId: string; data: Record<string, unknown>; at: Date }[]): Promise<void> {
+  const rows = events.map((e) => ({ id: newId("evt"), business_id: businessId, type: e.type, subject_id: e.subjectId, data: tx.json(e.data as never), created_at: e.at }));
+  await tx`insert into events ${tx(rows)}`;
+  if (events.some((e) => PUBLIC_EVENTS.has(e.type))) {
     // The benchmark's business has no webhook endpoint during these scenarios: nothing to enqueue.
     await tx`select id, events from webhook_endpoints where (webhook_endpoints.business_id = ${businessId} and webhook_endpoints.status = ${"active"})`;
   }
@@ -165,10 +194,11 @@ export async function insertCart(sql: Sql, c: NewCart): Promise<{ cart: CartRow;
       image_url: item.imageUrl,
     }));
     await tx`insert into cart_items ${tx(items)}`;
-    await recordEvent(tx, c.businessId, "cart.created", id, { status: c.status, currency: c.currency, totalMinor: String(c.totalMinor), source: "api" }, now);
-    if (c.status === "abandoned") await recordEvent(tx, c.businessId, "cart.abandoned", id, {}, now);
-    const cart = await cartById(tx, c.businessId, id);
-    return { cart: cart!, items: await itemsOf(tx, c.businessId, [id]) };
+    await recordEvents(tx, c.businessId, [
+      { type: "cart.created", subjectId: id, data: { status: c.status, currency: c.currency, totalMinor: String(c.totalMinor), source: "api" }, at: now },
+      ...(c.status === "abandoned" ? [{ type: "cart.abandoned", subjectId: id, data: {}, at: now }] : []),
+    ]);
+    return (await cartWithItems(tx, c.businessId, id))!;
   });
 }
 
@@ -196,12 +226,14 @@ export async function applyPaidSession(sql: Sql, e: PaidSession): Promise<"dupli
       if (payment) {
         const data = { paymentId: payment.id, provider: "stripe", providerPaymentId: e.paymentIntent, amountMinor: String(e.amountMinor), currency: e.currency, channel: "link" };
         if (cart.status === "recovered") {
-          await recordEvent(tx, e.businessId, "payment.duplicate", cart.id, data, paidAt);
+          await recordEvents(tx, e.businessId, [{ type: "payment.duplicate", subjectId: cart.id, data, at: paidAt }]);
         } else {
           await tx`update carts set status = ${"recovered"}, recovered_at = ${paidAt}, recovered_amount_minor = ${String(e.amountMinor)},
             recovery_channel = ${"link"}, recovery_step = ${null}, updated_at = ${new Date()} where carts.id = ${cart.id}`;
-          await recordEvent(tx, e.businessId, "payment.succeeded", cart.id, data, paidAt);
-          await recordEvent(tx, e.businessId, "cart.recovered", cart.id, { ...data, from: cart.status }, paidAt);
+          await recordEvents(tx, e.businessId, [
+            { type: "payment.succeeded", subjectId: cart.id, data, at: paidAt },
+            { type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: paidAt },
+          ]);
           result = "applied";
         }
       }

@@ -48,3 +48,19 @@ export function daysOf(range: DayRange): string[] {
   }
   return out;
 }
+
+/**
+ * The range cut at UTC midnights: the whole days inside it (as [from, to) on day boundaries), and
+ * the partial days at its edges. A range inside one day is all edge.
+ */
+export function splitByWholeDays(range: DayRange): { whole?: DayRange; edges: DayRange[] } {
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const firstMidnight = Math.ceil(from / DAY_MS) * DAY_MS;
+  const lastMidnight = Math.floor(to / DAY_MS) * DAY_MS;
+  if (firstMidnight >= lastMidnight) return { edges: [range] };
+  const edges: DayRange[] = [];
+  if (from < firstMidnight) edges.push({ from: range.from, to: new Date(firstMidnight) });
+  if (lastMidnight < to) edges.push({ from: new Date(lastMidnight), to: range.to });
+  return { whole: { from: new Date(firstMidnight), to: new Date(lastMidnight) }, edges };
+}

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, eq, isNull, desc } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import { apiKeys, businesses } from "@/db/schema";
 import { newId, newSecret } from "@/lib/ids";
 import { ApiError } from "@/lib/http/errors";
@@ -48,17 +49,23 @@ export function keyFromHeaders(headers: Headers): string | undefined {
   return match?.[1];
 }
 
+// Every API request starts here.
+const keyLookup = preparedPerDb((db) =>
+  db
+    .select({ apiKey: apiKeys, business: businesses })
+    .from(apiKeys)
+    .innerJoin(businesses, eq(businesses.id, apiKeys.businessId))
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare("authenticate"),
+);
+
 /** Resolves the request's key to its business, or throws 401. Revoked keys stop at once. */
 export async function authenticate(headers: Headers): Promise<{ business: Business; apiKey: ApiKey }> {
   const key = keyFromHeaders(headers);
   if (!key) throw new ApiError("unauthorized", "Missing API key: send x-api-key or Authorization: Bearer");
   const db = await getDb();
-  const [row] = await db
-    .select({ apiKey: apiKeys, business: businesses })
-    .from(apiKeys)
-    .innerJoin(businesses, eq(businesses.id, apiKeys.businessId))
-    .where(and(eq(apiKeys.keyHash, hashKey(key)), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const [row] = await keyLookup(db).execute({ keyHash: hashKey(key) });
   if (!row) throw new ApiError("unauthorized", "Invalid or revoked API key");
   const now = Date.now();
   if (!row.apiKey.lastUsedAt || now - row.apiKey.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {

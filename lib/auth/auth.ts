@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accounts, appSettings, sessions, users, verifications } from "@/db/schema";
 import { env } from "@/lib/env";
+import { describeError, withoutParams } from "@/lib/http/handler";
 import { newSecret } from "@/lib/ids";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./password";
 
@@ -26,9 +27,22 @@ async function createAuth() {
     session: { expiresIn: 7 * 24 * 3600, updateAge: 24 * 3600 },
     trustedOrigins: [APP_URL],
     rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 100, customRules: { "/sign-in/email": { window: 60, max: env().SIGN_IN_RATE_LIMIT } } },
-    advanced: { cookiePrefix: "cartback", useSecureCookies: APP_URL.startsWith("https:") },
+    // disableOriginCheck: false, said explicitly: Better Auth turns its Origin/CSRF checks off when it
+    // detects a test run, and the tests must exercise the checks production runs.
+    advanced: { cookiePrefix: "cartback", useSecureCookies: APP_URL.startsWith("https:"), disableOriginCheck: false },
     telemetry: { enabled: false },
+    // Better Auth logs errors whole, and a failed query's parameters hold session tokens: log the
+    // driver's code and message only. Unexpected errors are thrown to the route (publicRoute), which
+    // logs them the same way, instead of being printed raw by Better Auth's router.
+    logger: { log: logSafely },
+    onAPIError: { throw: true },
   });
+}
+
+function logSafely(level: "debug" | "info" | "warn" | "error", message: string, ...args: unknown[]): void {
+  const safe = args.map((arg) => (arg instanceof Error ? describeError(arg) : typeof arg === "string" ? withoutParams(arg) : arg));
+  const write = level === "error" ? console.error : level === "warn" ? console.warn : console.log;
+  write(`[better-auth] ${withoutParams(message)}`, ...safe);
 }
 
 export type Auth = Awaited<ReturnType<typeof createAuth>>;

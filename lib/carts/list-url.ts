@@ -53,7 +53,8 @@ const CURSOR = /^[A-Za-z0-9_-]{1,512}$/;
 export function parseCartListParams(searchParams: SearchParams): CartListParams {
   const status = first(searchParams.status);
   const sort = first(searchParams.sort);
-  const q = first(searchParams.q)?.trim().slice(0, MAX_QUERY_LENGTH);
+  // No stored text holds a NUL, and Postgres refuses one even in a search pattern.
+  const q = first(searchParams.q)?.replace(/\u0000/g, "").trim().slice(0, MAX_QUERY_LENGTH);
   const after = first(searchParams.after);
   const before = first(searchParams.before);
   return {

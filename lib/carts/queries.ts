@@ -1,7 +1,9 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { preparedPerDb } from "@/db/prepared";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import { linkUrl } from "@/lib/links/url";
+import { cartTotal, pageIdsQuery } from "./counts";
 
 export type CartItemView = {
   position: number;
@@ -36,7 +38,16 @@ export type CartView = {
   link: { url: string; expiresAt: Date } | null;
 };
 
-function baseQuery(db: Db, now: Date) {
+/** Items as one JSON column, so carts and their items come back in one round trip. */
+const itemsJson = sql<ItemJson[]>`coalesce((
+  select json_agg(json_build_array(i.position, i.product_id, i.name, i.quantity, i.unit_price_minor::text, i.image_url) order by i.position)
+  from ${cartItems} i where i.business_id = ${carts.businessId} and i.cart_id = ${carts.id}
+), '[]'::json)`;
+
+type ItemJson = [position: number, productId: string | null, name: string, quantity: number, unitPriceMinor: string, imageUrl: string | null];
+
+/** Carts with their customer, live link (unrevoked, unexpired at `now`) and items. */
+function baseQuery(db: Db, now: SQL) {
   return db
     .select({
       cart: carts,
@@ -44,6 +55,7 @@ function baseQuery(db: Db, now: Date) {
       customerName: customers.name,
       linkToken: recoveryLinks.token,
       linkExpiresAt: recoveryLinks.expiresAt,
+      items: itemsJson,
     })
     .from(carts)
     .innerJoin(customers, eq(customers.id, carts.customerId))
@@ -55,7 +67,9 @@ function baseQuery(db: Db, now: Date) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>["execute"]>>[number];
 
-function toView(row: Row, items: CartItemView[]): CartView {
+const instant = (at: Date | Placeholder) => sql`${at instanceof Date ? at.toISOString() : at}::timestamptz`;
+
+function toView(row: Row): CartView {
   const { cart } = row;
   return {
     id: cart.id,
@@ -69,7 +83,14 @@ function toView(row: Row, items: CartItemView[]): CartView {
     totalMinor: cart.totalMinor,
     itemCount: cart.itemCount,
     metadata: cart.metadata ?? null,
-    items,
+    items: row.items.map(([position, productId, name, quantity, unitPriceMinor, imageUrl]) => ({
+      position,
+      productId,
+      name,
+      quantity,
+      unitPriceMinor: BigInt(unitPriceMinor),
+      imageUrl,
+    })),
     createdAt: cart.createdAt,
     updatedAt: cart.updatedAt,
     abandonedAt: cart.abandonedAt,
@@ -81,55 +102,36 @@ function toView(row: Row, items: CartItemView[]): CartView {
   };
 }
 
-async function itemsByCart(db: Db, businessId: string, cartIds: string[]): Promise<Map<string, CartItemView[]>> {
-  const byCart = new Map<string, CartItemView[]>(cartIds.map((id) => [id, []]));
-  if (cartIds.length === 0) return byCart;
-  const rows = await db
-    .select()
-    .from(cartItems)
-    .where(and(eq(cartItems.businessId, businessId), inArray(cartItems.cartId, cartIds)))
-    .orderBy(asc(cartItems.cartId), asc(cartItems.position));
-  for (const r of rows) {
-    byCart.get(r.cartId)!.push({
-      position: r.position,
-      productId: r.productId,
-      name: r.name,
-      quantity: r.quantity,
-      unitPriceMinor: r.unitPriceMinor,
-      imageUrl: r.imageUrl,
-    });
-  }
-  return byCart;
-}
+// Every GET /api/carts/:id, and every cart a change answers with.
+const getCartStatement = preparedPerDb((db) =>
+  baseQuery(db, instant(sql.placeholder("now")))
+    .where(and(eq(carts.businessId, sql.placeholder("businessId")), eq(carts.id, sql.placeholder("cartId"))))
+    .limit(1)
+    .prepare("get_cart"),
+);
 
 /** One cart of the business, with items and live link; undefined for a missing or another tenant's cart. */
 export async function getCart(businessId: string, cartId: string, db?: Db): Promise<CartView | undefined> {
   db ??= await getDb();
-  const [row] = await baseQuery(db, new Date())
-    .where(and(eq(carts.businessId, businessId), eq(carts.id, cartId)))
-    .limit(1);
-  if (!row) return undefined;
-  const items = await itemsByCart(db, businessId, [cartId]);
-  return toView(row, items.get(cartId)!);
+  const [row] = await getCartStatement(db).execute({ businessId, cartId, now: new Date().toISOString() });
+  return row && toView(row);
 }
 
 export type CartListQuery = { status?: CartStatus; page: number; limit: number };
 
-/** A page of carts, newest first, with the total for the pagination block. */
+/**
+ * A page of carts, newest first, with the total for the pagination block. Both come from the
+ * trigger-kept per-day counts (./counts.ts), so page 60,000 costs what page 1 costs: the page's
+ * ids are found on the index alone, and only those carts are joined to their customer and link.
+ */
 export async function listCarts(businessId: string, q: CartListQuery): Promise<{ carts: CartView[]; total: number }> {
   const db = await getDb();
-  const where: SQL = q.status
-    ? and(eq(carts.businessId, businessId), eq(carts.status, q.status))!
-    : eq(carts.businessId, businessId);
-  const [rows, [totalRow]] = await Promise.all([
-    baseQuery(db, new Date())
-      .where(where)
-      // Spelled like carts_list_idx ("desc nulls last") so Postgres walks the index.
-      .orderBy(sql`${carts.createdAt} desc nulls last`, sql`${carts.id} desc nulls last`)
-      .limit(q.limit)
-      .offset((q.page - 1) * q.limit),
-    db.select({ n: count() }).from(carts).where(where),
+  const ids = pageIdsQuery(businessId, q.status, q.limit, (q.page - 1) * q.limit);
+  const [rows, total] = await Promise.all([
+    baseQuery(db, instant(new Date()))
+      .where(and(eq(carts.businessId, businessId), sql`${carts.id} in (${ids})`))
+      .orderBy(sql`${carts.createdAt} desc nulls last`, sql`${carts.id} desc nulls last`),
+    cartTotal(businessId, q.status, db),
   ]);
-  const items = await itemsByCart(db, businessId, rows.map((r) => r.cart.id));
-  return { carts: rows.map((r) => toView(r, items.get(r.cart.id)!)), total: totalRow?.n ?? 0 };
+  return { carts: rows.map(toView), total };
 }

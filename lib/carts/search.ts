@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { CART_STATUSES, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
+import { cartTotalsByStatus } from "./counts";
 import { isCartSort, MAX_QUERY_LENGTH, type CartSort } from "./list-url";
 
 /**
@@ -276,9 +277,14 @@ export async function searchCarts(businessId: string, search: CartSearch = {}, o
 export async function countCartsByStatus(businessId: string, q?: string, options: { db?: Db } = {}): Promise<StatusCounts> {
   const db = options.db ?? (await getDb());
   const search = searchCondition(normalizeQuery(q));
-  let query = db.select({ status: carts.status, n: count() }).from(carts).$dynamic();
-  if (search) query = query.innerJoin(customers, eq(customers.id, carts.customerId));
-  const rows = await query.where(and(eq(carts.businessId, businessId), search)).groupBy(carts.status);
+  // Without a search, the trigger-kept counts answer at once whatever the number of carts.
+  if (!search) return cartTotalsByStatus(businessId, db);
+  const rows = await db
+    .select({ status: carts.status, n: count() })
+    .from(carts)
+    .innerJoin(customers, eq(customers.id, carts.customerId))
+    .where(and(eq(carts.businessId, businessId), search))
+    .groupBy(carts.status);
   const counts: StatusCounts = { all: 0, active: 0, abandoned: 0, recovered: 0, expired: 0 };
   for (const row of rows) {
     counts[row.status] = row.n;

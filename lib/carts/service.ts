@@ -3,7 +3,7 @@ import { getDb, type Db } from "@/db/client";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import type { Business } from "@/lib/auth/api-keys";
 import { writeConsent } from "@/lib/contacts/service";
-import { recordEvent } from "@/lib/events";
+import { recordEvent, recordEvents } from "@/lib/events";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { MoneyError, toMinor } from "@/lib/money";
@@ -111,8 +111,10 @@ export async function insertCart(tx: Db, business: Business, input: CreateCartIn
     abandonedAt: status === "abandoned" ? now : null,
   });
   await insertItems(tx, business.id, id, priced.items);
-  await recordEvent(tx, { businessId: business.id, type: "cart.created", subjectId: id, at: now, data: { status, currency, totalMinor: String(priced.totalMinor), source: options.source ?? "api" } });
-  if (status === "abandoned") await recordEvent(tx, { businessId: business.id, type: "cart.abandoned", subjectId: id, at: now });
+  await recordEvents(tx, [
+    { businessId: business.id, type: "cart.created", subjectId: id, at: now, data: { status, currency, totalMinor: String(priced.totalMinor), source: options.source ?? "api" } },
+    ...(status === "abandoned" ? [{ businessId: business.id, type: "cart.abandoned" as const, subjectId: id, at: now }] : []),
+  ]);
   return id;
 }
 

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { businesses, checkoutSessions, orders, type CheckoutItemSnapshot, type CheckoutOptionsSnapshot, type OrderStatus } from "@/db/schema";
 import { recordEvent } from "@/lib/events";
 import { ApiError } from "@/lib/http/errors";
+import { couldBeId } from "@/lib/ids";
 import { itemLabel } from "@/lib/orders/queries";
 import { placeOrder, recordOrderPayment, type CustomerForm, type Order } from "@/lib/orders/service";
 import { expireOpenSessions, startOrderPaymentSession } from "@/lib/payments/checkout";
@@ -30,6 +31,7 @@ export type CheckoutView =
  * session past its expiry reads as expired even before the expiry sweep has closed it.
  */
 export async function viewCheckout(sessionId: string, now = new Date()): Promise<CheckoutView> {
+  if (!couldBeId(sessionId)) return { state: "not_found" };
   const db = await getDb();
   const opened = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -64,6 +66,7 @@ async function businessName(businessId: string): Promise<string> {
 }
 
 async function sessionWithBusiness(sessionId: string): Promise<{ session: CheckoutSession; businessName: string } | undefined> {
+  if (!couldBeId(sessionId)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select({ session: checkoutSessions, businessName: businesses.name })
@@ -251,8 +254,9 @@ export function formValues(source: URLSearchParams | FormData, options: Checkout
   const names = [...TEXT_FIELDS, ...customFieldsOf(options).map((f) => f.name)];
   const values: CheckoutFormValues = {};
   for (const name of names) {
+    // A NUL means nothing in a form, and Postgres cannot store one: it goes.
     const value = source.get(name);
-    if (typeof value === "string" && value !== "") values[name] = value.slice(0, MAX_VALUE);
+    if (typeof value === "string" && value !== "") values[name] = value.replace(/\u0000/g, "").slice(0, MAX_VALUE);
   }
   return values;
 }
@@ -359,6 +363,7 @@ export type PayOutcome =
  * no shipping) is recorded as paid at once, without a payment provider.
  */
 export async function payCheckout(sessionId: string, source: URLSearchParams | FormData, now = new Date()): Promise<PayOutcome> {
+  if (!couldBeId(sessionId)) return { kind: "not_found" };
   const db = await getDb();
   const [session] = await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, sessionId));
   if (!session) return { kind: "not_found" };

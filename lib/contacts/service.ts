@@ -2,7 +2,7 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { carts, customers } from "@/db/schema";
 import { recordEvent } from "@/lib/events";
-import { newId, newSecret } from "@/lib/ids";
+import { couldBeId, newId, newSecret } from "@/lib/ids";
 import type { Consent } from "./schema";
 
 export { eraseContact, type ErasureCounts } from "./erasure";
@@ -115,7 +115,7 @@ export async function unsubscribeContact(
 
 /** The contact an unsubscribe link (/u/{token}) belongs to: tokens are unique across businesses. */
 export async function contactByToken(token: string): Promise<{ businessId: string; customerId: string; email: string; unsubscribedAt: Date | null } | undefined> {
-  if (!token) return undefined;
+  if (!token || !couldBeId(token)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select({ businessId: customers.businessId, customerId: customers.id, email: customers.email, unsubscribedAt: customers.unsubscribedAt })

@@ -33,11 +33,12 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
 
-/** `["items", 0, "price"]` → `items[0].price` */
+/** `["items", 0, "price"]` → `items[0].price`; an empty key (`{"": 1}`) is `[""]`, so it is still named. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
+    else if (part === "") out += '[""]';
     else out += (out ? "." : "") + String(part);
   }
   return out;

@@ -15,7 +15,10 @@ export function publicRoute<P = Record<string, never>>(
 ) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
     try {
-      return await handler({ req, url: new URL(req.url), params: await route.params });
+      const params = await route.params;
+      // No id holds a NUL, and Postgres refuses to even compare one: such an id is simply not found.
+      if (Object.values(params ?? {}).some((v) => String(v).includes("\u0000"))) throw new ApiError("not_found", "Not found");
+      return await handler({ req, url: new URL(req.url), params });
     } catch (error) {
       return dialect.error(asApiError(error, req));
     }
@@ -45,8 +48,22 @@ function asApiError(error: unknown, req: Request): ApiError {
   }
   // Never the query parameters (Drizzle puts them in its message): they can hold secrets.
   const root = rootCause(error);
-  console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, root.code ?? "", root.message, root.stack?.split("\n").slice(1, 4).join(" | ") ?? "");
+  console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, root.code ?? "", withoutParams(root.message), root.stack?.split("\n").slice(1, 4).join(" | ") ?? "");
   return new ApiError("internal", "Internal server error");
+}
+
+/**
+ * An error as a log line may show it: the driver's code and message. Never Drizzle's "params:"
+ * (the SQL parameters of a failed query hold session tokens, secrets and keys).
+ */
+export function describeError(error: unknown): string {
+  const root = rootCause(error);
+  return [root.code, withoutParams(root.message)].filter(Boolean).join(" ");
+}
+
+/** Drizzle's "Failed query: …\nparams: …" without the parameters. */
+export function withoutParams(text: string): string {
+  return text.replace(/\nparams: [\s\S]*$/, "\nparams: [not logged]");
 }
 
 /** Drizzle wraps driver errors (with the SQL and its parameters); the driver's error is the cause. */
@@ -56,7 +73,30 @@ function rootCause(error: unknown): { code?: string; message: string; stack?: st
   return { code: e?.code, message: e?.message ?? String(error), stack: e?.stack };
 }
 
+/**
+ * The database is unreachable, going down or not up yet (a retry will do): the driver's connection
+ * errors, the socket's, and Postgres's class 08 (connection exception), 57P01–57P03 (admin or crash
+ * shutdown, "the database system is shutting down / starting up").
+ */
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
 function isConnectionError(error: unknown): boolean {
   const code = rootCause(error).code;
-  return code === "ECONNREFUSED" || code === "CONNECTION_CLOSED" || code === "CONNECTION_ENDED" || code === "57P01";
+  return code !== undefined && (UNAVAILABLE.has(code) || code.startsWith("08"));
 }

@@ -42,9 +42,9 @@ async function storeFactory(): Promise<(b: Budget) => RateLimiterAbstract> {
       return (b) => new RateLimiterRedis({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, insuranceLimiter: memory(b) });
     }
     case "postgres": {
-      const { RateLimiterDrizzle } = await import("rate-limiter-flexible");
+      const { PreparedRateLimiterDrizzle } = await import("./rate-limit-postgres");
       const storeClient = await getDb();
-      return (b) => new RateLimiterDrizzle({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, schema: rateLimits, insuranceLimiter: memory(b) });
+      return (b) => new PreparedRateLimiterDrizzle({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, schema: rateLimits, insuranceLimiter: memory(b) });
     }
     default:
       return memory;

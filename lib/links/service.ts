@@ -6,7 +6,7 @@ import { lockCart, revokeCurrentLink } from "@/lib/carts/service";
 import { LINKABLE } from "@/lib/carts/status";
 import { recordEvent } from "@/lib/events";
 import { ApiError, notFound } from "@/lib/http/errors";
-import { newId, newSecret } from "@/lib/ids";
+import { couldBeId, newId, newSecret } from "@/lib/ids";
 import { expireOpenSessions, startPaymentSession } from "@/lib/payments/checkout";
 import { linkUrl } from "./url";
 
@@ -82,6 +82,7 @@ export type LinkState =
 
 /** What a customer holding the token sees, without changing anything. */
 export async function linkState(token: string, now = new Date()): Promise<LinkState> {
+  if (!couldBeId(token)) return { state: "not_found" };
   const db = await getDb();
   const [row] = await db
     .select({ link: recoveryLinks, status: carts.status, businessName: businesses.name })

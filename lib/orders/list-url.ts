@@ -48,7 +48,8 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 /** Reads the view from the URL; anything unknown or malformed falls back to the default. */
 export function parseOrderListParams(searchParams: SearchParams): OrderListParams {
   const status = first(searchParams.status);
-  const email = first(searchParams.email)?.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH);
+  // No stored email holds a NUL, and Postgres refuses one even in a comparison.
+  const email = first(searchParams.email)?.replace(/\u0000/g, "").trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH);
   const page = first(searchParams.page);
   const n = page && /^\d{1,6}$/.test(page) ? Number(page) : 1;
   return {

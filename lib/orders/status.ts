@@ -3,7 +3,7 @@ import type { OrderStatus } from "@/db/schema";
 /** The order state machine shared by Torque, Twig and recovered carts. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ["authorized", "processing", "cancelled", "expired"],
-  authorized: ["processing", "completed", "cancelled", "expired"],
+  authorized: ["processing", "completed", "partially_refunded", "cancelled", "expired"],
   processing: ["completed", "refunded", "partially_refunded"],
   completed: ["refunded", "partially_refunded"],
   partially_refunded: ["refunded", "partially_refunded"],

@@ -4,7 +4,7 @@ import { businesses, discountCodes, paymentSessions, recoveryLinks } from "@/db/
 import type { CartView } from "@/lib/carts/queries";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/errors";
-import { newId } from "@/lib/ids";
+import { couldBeId, newId } from "@/lib/ids";
 import { toStripeAmount } from "@/lib/money";
 import { getCart } from "@/lib/carts/queries";
 import { getOrder, itemLabel } from "@/lib/orders/queries";
@@ -209,6 +209,7 @@ export type TestSession = {
 
 /** A test-mode session (for a recovery link's cart or a checkout's order), for the test checkout page. */
 export async function getTestSession(sessionId: string): Promise<TestSession | undefined> {
+  if (!couldBeId(sessionId)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select({ session: paymentSessions, businessName: businesses.name, token: recoveryLinks.token, code: discountCodes.code })

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { carts, paymentSessions, payments, recoveryMessages } from "@/db/schema";
-import { recordEvent } from "@/lib/events";
+import { recordEvent, recordEvents } from "@/lib/events";
 import { newId } from "@/lib/ids";
 import { redeemDiscount } from "@/lib/recovery/discounts";
 
@@ -56,9 +56,11 @@ export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOut
       updatedAt: new Date(),
     })
     .where(eq(carts.id, cart.id));
-  await recordEvent(tx, { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt });
+  await recordEvents(tx, [
+    { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt },
+    { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt },
+  ]);
   if (source?.discountCodeId) await redeemDiscount(tx, source.discountCodeId, paymentId, p.paidAt);
-  await recordEvent(tx, { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt });
   return "recovered";
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MoneyError, isCurrency, scaledInteger, toDecimalString, toMinor } from "@/lib/money";
+import { MoneyError, exponentOf, isCurrency, scaledInteger, toDecimalString, toMinor } from "@/lib/money";
 import { placeholdersIn, templateProblems } from "./templates";
 
 /** Isomorphic: the dashboard's sequence editor validates with the same schema as the server. */
@@ -7,6 +7,8 @@ import { placeholdersIn, templateProblems } from "./templates";
 export const MIN_DELAY_MINUTES = 5;
 export const MAX_DELAY_MINUTES = 30 * 24 * 60;
 export const MAX_STEPS = 10;
+/** Far above any cart, far inside the bigint column (an amount beyond it was a 500). */
+const MAX_FIXED_DISCOUNT_UNITS = 1_000_000_000n;
 
 const validHours = z.number().int("must be a whole number of hours").min(1, "must be at least 1 hour").max(720, "must be at most 720 hours (30 days)").default(48);
 const decimal = z.union([z.number(), z.string().trim().min(1, "is required")]);
@@ -78,7 +80,9 @@ export const stepsInput = z
         else if (hundredths !== null) discount = { discountType: "percentage", discountValue: hundredths, discountCurrency: null };
       } else if (d?.type === "fixed") {
         const minor = exact(() => toMinor(d.amount, d.currency), (m) => issue(["discount", "amount"], m));
+        const max = MAX_FIXED_DISCOUNT_UNITS * 10n ** BigInt(exponentOf(d.currency)) - 1n;
         if (minor !== null && minor <= 0n) issue(["discount", "amount"], "must be greater than 0");
+        else if (minor !== null && minor > max) issue(["discount", "amount"], `must be at most ${toDecimalString(max, d.currency)}`);
         else if (minor !== null) discount = { discountType: "fixed", discountValue: minor, discountCurrency: d.currency };
       }
       out.push({

@@ -122,8 +122,10 @@ function plan(kind: OperationKind, order: Order, amount: bigint, message: string
     if (amount > capturable) throw new ApiError("validation", `amount: at most ${money(capturable)} of the authorization is left to capture`, { field: "amount" });
     const captured = order.capturedMinor + amount;
     const final = captured === order.authorizedMinor;
+    // Refunds made before the last capture still count: such an order is partly refunded, not just captured.
+    const done = order.refundedMinor > 0n ? "partially_refunded" : "completed";
     return {
-      set: { capturedMinor: captured, paidAt: order.paidAt ?? now, ...(final ? { status: "completed", completedAt: now } : {}), statusReason: null },
+      set: { capturedMinor: captured, paidAt: order.paidAt ?? now, ...(final ? { status: done, completedAt: now } : {}), statusReason: null },
       event: { type: "order.captured", data: { amountMinor: amount.toString(), capturedMinor: captured.toString(), currency: order.currency, final } },
       provider: async (pi, key) => {
         await captureAuthorization(pi, amount, order.currency, { final, idempotencyKey: key });

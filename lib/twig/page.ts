@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { businesses, orders, type OrderStatus } from "@/db/schema";
 import { checkoutTheme, type CheckoutTheme } from "@/lib/checkout/page";
+import { couldBeId } from "@/lib/ids";
 import { getOrder, type OrderView } from "@/lib/orders/queries";
 import type { TwigOrderForPayment } from "./provider";
 import type { TwigAddress } from "./schema";
@@ -23,7 +24,7 @@ const AUTHORIZED: readonly OrderStatus[] = ["authorized", "processing", "complet
 const MAX_ORDER_ID = 100;
 
 export async function viewTwigCheckout(orderId: string, now = new Date()): Promise<TwigCheckoutView> {
-  const owner = await twigOrderOwner(orderId);
+  const owner = couldBeId(orderId) ? await twigOrderOwner(orderId) : undefined;
   const order = owner && (await getOrder(owner.businessId, orderId));
   if (!owner || !order) return { state: "not_found" };
   return { state: checkoutState(order, now), order, businessName: owner.businessName };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TwigMerchant } from "@/db/schema";
 import { ApiError, fromZod } from "@/lib/http/errors";
+import { storageProblem } from "@/lib/http/input";
 import { exponentOf, isCurrency, MoneyError, toDecimalString, toMinor } from "@/lib/money";
 import { parseIsoInstant } from "@/lib/orders/schema";
 import { COUNTRY_CODES } from "@/lib/torque/countries";
@@ -376,12 +377,16 @@ export function parseOperation(body: unknown, kind: "capture" | "refund" | "canc
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function readJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/** A value sent as a JSON string literal: parsed, and held to what the request body is (lib/http/input.ts). */
+function readJson(text: string): { ok: true; value: unknown } | { ok: false; problem?: string } {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     return { ok: false };
   }
+  const problem = storageProblem(value);
+  return problem ? { ok: false, problem: problem.field === "body" ? problem.message : `${problem.field} ${problem.message}` } : { ok: true, value };
 }
 
 const update = object({
@@ -404,6 +409,7 @@ const update = object({
     if (u.value === null) return { operation: "UPDATE", field: "expiration", value: null };
     if (typeof u.value !== "string") return issue("value", 'must be a JSON string literal of a date, e.g. "\\"2026-12-01T00:00:00Z\\""');
     const parsed = readJson(u.value);
+    if (!parsed.ok && parsed.problem) return issue("value", parsed.problem);
     // A bare date is not valid JSON: take it as the date itself.
     const value = parsed.ok ? parsed.value : u.value;
     if (value !== null && typeof value !== "string") return issue("value", 'must be a JSON string literal of a date, e.g. "\\"2026-12-01T00:00:00Z\\""');
@@ -412,7 +418,7 @@ const update = object({
   let value: unknown = u.value;
   if (typeof value === "string") {
     const parsed = readJson(value);
-    if (!parsed.ok) return issue("value", "must be a JSON object in a string literal");
+    if (!parsed.ok) return issue("value", parsed.problem ?? "must be a JSON object in a string literal");
     value = parsed.value;
   }
   if (!isPlainObject(value)) return issue("value", "must be a JSON object in a string literal");

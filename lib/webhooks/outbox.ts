@@ -17,23 +17,25 @@ export function isWebhookEvent(type: string): type is WebhookEventType {
 type EventRow = { id: string; businessId: string; type: string; subjectId: string; createdAt: Date };
 
 /**
- * Inside the transaction that records a domain event: one pending delivery per active endpoint
- * subscribed to it, with the payload fixed now. The event and its deliveries commit (or vanish)
- * together with the change that caused them, so a crash can neither lose nor invent a webhook.
+ * Inside the transaction that records domain events: one pending delivery per active endpoint
+ * subscribed to each, with the payload fixed now. The events and their deliveries commit (or
+ * vanish) together with the change that caused them, so a crash can neither lose nor invent a webhook.
  */
-export async function enqueueDeliveries(tx: Db, event: EventRow): Promise<void> {
-  if (!isWebhookEvent(event.type)) return;
+export async function enqueueDeliveries(tx: Db, events: EventRow[]): Promise<void> {
+  const published = events.filter((event) => isWebhookEvent(event.type));
+  if (published.length === 0) return;
   const endpoints = await tx
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.businessId, event.businessId), eq(webhookEndpoints.status, "active")));
-  const subscribed = endpoints.filter((e) => e.events.includes(event.type as WebhookEventType));
-  if (subscribed.length === 0) return;
-  const payload = await webhookPayload(tx, event);
-  await tx
-    .insert(webhookDeliveries)
-    .values(
-      subscribed.map((endpoint) => ({
+    .where(and(eq(webhookEndpoints.businessId, published[0]!.businessId), eq(webhookEndpoints.status, "active")));
+  if (endpoints.length === 0) return;
+  const deliveries = [];
+  for (const event of published) {
+    const subscribed = endpoints.filter((e) => e.events.includes(event.type as WebhookEventType));
+    if (subscribed.length === 0) continue;
+    const payload = await webhookPayload(tx, event);
+    for (const endpoint of subscribed) {
+      deliveries.push({
         id: newId("whd"),
         businessId: event.businessId,
         endpointId: endpoint.id,
@@ -41,9 +43,10 @@ export async function enqueueDeliveries(tx: Db, event: EventRow): Promise<void> 
         eventType: event.type,
         payload,
         nextAttemptAt: event.createdAt,
-      })),
-    )
-    .onConflictDoNothing();
+      });
+    }
+  }
+  if (deliveries.length > 0) await tx.insert(webhookDeliveries).values(deliveries).onConflictDoNothing();
 }
 
 /** 000's payload: `{ id: "evt_…", type, data: { cart | order }, created }` with the subject as it is now. */

@@ -4,7 +4,7 @@ import { tracker } from "@/lib/http/dialects/tracker";
 import { publicRoute } from "@/lib/http/handler";
 import { readBody } from "@/lib/http/input";
 import { handleStripeEvent } from "@/lib/payments/stripe-events";
-import { verifyStripeEvent } from "@/lib/payments/stripe";
+import { checkStripeEvent, verifyStripeEvent } from "@/lib/payments/stripe";
 
 /** Stripe's deliveries: verified on the raw body, applied once per event id, 200 for types we ignore. */
 export const POST = publicRoute(tracker, async ({ req }) => {
@@ -19,6 +19,6 @@ export const POST = publicRoute(tracker, async ({ req }) => {
   } catch {
     throw new ApiError("bad_request", "Invalid or expired Stripe signature", { field: "stripe-signature" });
   }
-  const outcome = await handleStripeEvent(event);
+  const outcome = await handleStripeEvent(checkStripeEvent(event));
   return Response.json({ received: true, outcome });
 });
