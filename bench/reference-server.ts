@@ -27,7 +27,7 @@ import type { CartView } from "@/lib/carts/queries";
 import { createCartInput } from "@/lib/carts/schema";
 import { toTrackerCart } from "@/lib/carts/tracker";
 import { MoneyError, toMinor } from "@/lib/money";
-import { analyticsSeries, applyPaidSession, authenticate, cartPage, cartWithItems, consumeRateLimit, insertCart, type CartRow, type ItemRow, type KeyRow } from "./lib/reference-queries";
+import { analyticsSeries, applyPaidSession, authenticate, cartPage, cartWithItems, insertCart, type CartRow, type ItemRow, type KeyRow } from "./lib/reference-queries";
 
 export type ReferenceOptions = {
   databaseUrl: string;
@@ -159,9 +159,8 @@ async function authorize(ctx: Context, req: IncomingMessage): Promise<KeyRow> {
   const header = req.headers["x-api-key"];
   const key = typeof header === "string" ? header.trim() : undefined;
   if (!key) throw new HttpError(401, "UNAUTHORIZED", "Missing API key");
-  const row = await authenticate(ctx.sql, key);
+  const row = await authenticate(ctx.sql, key, ctx.options.rateLimit === "postgres");
   if (!row) throw new HttpError(401, "UNAUTHORIZED", "Invalid or revoked API key");
-  if (ctx.options.rateLimit === "postgres") await consumeRateLimit(ctx.sql, row.key_id);
   return row;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sql, type SQL } from "drizzle-orm";
 
 /**
  * Ids look like `cart_01jd3k8x9zq4m2n7p5r6t8v0wx`: a type prefix, 10 characters of time (so new
@@ -34,6 +35,15 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   const random = time === last.time ? increment(last.random) : randomChars(12);
   last = { time, random };
   return `${prefix}_${time}${random}`;
+}
+
+/**
+ * In SQL, the id of a row one statement derives from two others (a webhook delivery: an event to
+ * an endpoint): the first id's time, then 12 hex characters of a hash of both (hex is within the
+ * alphabet), so the rows it makes in one go need no ids from here.
+ */
+export function derivedIdSql(prefix: IdPrefix, from: SQL, and: SQL): SQL {
+  return sql`${prefix + "_"} || left(split_part(${from}, '_', 2), 10) || left(md5(${from} || ${and}), 12)`;
 }
 
 function increment(base32: string): string {

@@ -46,30 +46,39 @@ export type ItemRow = {
 
 export type KeyRow = { key_id: string; business_id: string; default_currency: string };
 
-/** lib/auth/api-keys.ts authenticate (the once-a-minute last_used_at update is left out). */
-export async function authenticate(sql: Sql, key: string): Promise<KeyRow | undefined> {
-  const hash = createHash("sha256").update(key).digest("hex");
-  const [row] = await sql<(KeyRow & Record<string, unknown>)[]>`
-    select api_keys.id as key_id, api_keys.business_id, api_keys.name, api_keys.prefix, api_keys.key_hash, api_keys.sealed_key,
-      api_keys.created_at, api_keys.last_used_at, api_keys.revoked_at, businesses.id, businesses.name as business_name,
-      businesses.default_currency, businesses.link_ttl_hours, businesses.abandon_after_minutes, businesses.twig_merchant,
-      businesses.cart_expiry_days, businesses.retention_days, businesses.recovery_emails_enabled, businesses.email_cap_per_week,
-      businesses.require_consent, businesses.email_from_name, businesses.created_at as business_created_at
-    from api_keys inner join businesses on businesses.id = api_keys.business_id
-    where api_keys.key_hash = ${hash} and api_keys.revoked_at is null limit ${1}`;
-  return row;
-}
+const KEY_COLUMNS = (sql: Tx) => sql`
+  api_keys.id as key_id, api_keys.business_id, api_keys.name, api_keys.prefix, api_keys.key_hash, api_keys.sealed_key,
+  api_keys.created_at, api_keys.last_used_at, api_keys.revoked_at, businesses.id, businesses.name as business_name,
+  businesses.default_currency, businesses.link_ttl_hours, businesses.abandon_after_minutes, businesses.twig_merchant,
+  businesses.cart_expiry_days, businesses.retention_days, businesses.recovery_emails_enabled, businesses.email_cap_per_week,
+  businesses.require_consent, businesses.email_from_name, businesses.created_at as business_created_at`;
 
-/** rate-limiter-flexible's Drizzle store: one upsert per request (the app's default store with Postgres). */
-export async function consumeRateLimit(sql: Sql, keyId: string): Promise<void> {
+/**
+ * lib/auth/api-keys.ts authenticate (the once-a-minute last_used_at update is left out); with
+ * `countRequest`, the same statement counts the request in rate-limiter-flexible's Postgres
+ * store, as the app does with that store (lib/http/rate-limit-postgres.ts consumeCte).
+ */
+export async function authenticate(sql: Sql, key: string, countRequest: boolean): Promise<KeyRow | undefined> {
+  const hash = createHash("sha256").update(key).digest("hex");
   const now = new Date();
   const expire = new Date(now.getTime() + 60_000);
-  await sql`
-    insert into rate_limits (key, points, expire) values (${"api:" + keyId}, ${1}, ${expire})
-    on conflict (key) do update set
-      points = case when rate_limits.expire <= ${now} then ${1} else rate_limits.points + ${1} end,
-      expire = case when rate_limits.expire <= ${now} then ${expire} else rate_limits.expire end
-    returning key, points, expire`;
+  const [row] = countRequest
+    ? await sql<(KeyRow & Record<string, unknown>)[]>`
+      with counted as (
+        insert into rate_limits (key, points, expire)
+        select ${"api"} || ':' || api_keys.id, 1, ${expire}::timestamptz from api_keys where api_keys.key_hash = ${hash} and api_keys.revoked_at is null
+        on conflict (key) do update set
+          points = case when rate_limits.expire <= ${now}::timestamptz then excluded.points else rate_limits.points + excluded.points end,
+          expire = case when rate_limits.expire <= ${now}::timestamptz then excluded.expire else rate_limits.expire end
+        returning points, expire
+      )
+      select ${KEY_COLUMNS(sql)}, counted.points, counted.expire
+      from api_keys inner join businesses on businesses.id = api_keys.business_id left join counted on true
+      where api_keys.key_hash = ${hash} and api_keys.revoked_at is null limit ${1}`
+    : await sql<(KeyRow & Record<string, unknown>)[]>`
+      select ${KEY_COLUMNS(sql)} from api_keys inner join businesses on businesses.id = api_keys.business_id
+      where api_keys.key_hash = ${hash} and api_keys.revoked_at is null limit ${1}`;
+  return row;
 }
 
 type ItemJson = [number, string | null, string, number, string, string | null];
@@ -170,36 +179,58 @@ export type NewCart = {
   items: { name: string; quantity: number; unitPriceMinor: bigint; productId: string | null; imageUrl: string | null }[];
 };
 
-/** lib/carts/service.ts createCart: customer upsert, cart, items, events, then the cart read back, in one transaction. */
+/**
+ * lib/carts/insert.ts writeNewCart: customer upsert, cart, items, events and webhook deliveries in
+ * one statement, answered from what was written (the bench's business has no endpoints, so the
+ * bodies are left empty).
+ */
 export async function insertCart(sql: Sql, c: NewCart): Promise<{ cart: CartRow; items: ItemRow[] }> {
-  return sql.begin(async (tx) => {
-    const now = new Date();
-    const [customer] = await tx<{ id: string }[]>`
+  const now = new Date();
+  const id = newId("cart", now.getTime());
+  const abandonedAt = c.status === "abandoned" ? now : null;
+  const events = [
+    { id: newId("evt"), type: "cart.created", data: { status: c.status, currency: c.currency, totalMinor: String(c.totalMinor), source: "api" } },
+    ...(c.status === "abandoned" ? [{ id: newId("evt"), type: "cart.abandoned", data: {} }] : []),
+  ];
+  const published = events.filter((e) => PUBLIC_EVENTS.has(e.type));
+  const items = c.items.map((item, position) => ({ cart_id: id, position, product_id: item.productId, name: item.name, quantity: item.quantity, unit_price_minor: String(item.unitPriceMinor), image_url: item.imageUrl }));
+  const text = (values: (string | number | null)[]) => sql`${sql.array(values.map((v) => (v === null ? null : String(v))) as string[])}::text[]`;
+  const [customer] = await sql<{ id: string; name: string | null }[]>`
+    with customer as (
       insert into customers (id, business_id, email, name) values (${newId("cust")}, ${c.businessId}, ${c.email}, ${c.name})
-      on conflict (business_id, email) do update set name = coalesce(excluded.name, customers.name), updated_at = ${now}
-      returning id`;
-    const id = newId("cart", now.getTime());
-    await tx`insert into carts (id, business_id, customer_id, source, status, currency, total_minor, item_count, metadata, created_at, updated_at, abandoned_at)
-      values (${id}, ${c.businessId}, ${customer!.id}, ${"api"}, ${c.status}, ${c.currency}, ${String(c.totalMinor)}, ${c.itemCount}, ${null},
-        ${now}, ${now}, ${c.status === "abandoned" ? now : null})`;
-    const items = c.items.map((item, position) => ({
-      id: newId("item"),
-      business_id: c.businessId,
-      cart_id: id,
-      position,
-      product_id: item.productId,
-      name: item.name,
-      quantity: item.quantity,
-      unit_price_minor: String(item.unitPriceMinor),
-      image_url: item.imageUrl,
-    }));
-    await tx`insert into cart_items ${tx(items)}`;
-    await recordEvents(tx, c.businessId, [
-      { type: "cart.created", subjectId: id, data: { status: c.status, currency: c.currency, totalMinor: String(c.totalMinor), source: "api" }, at: now },
-      ...(c.status === "abandoned" ? [{ type: "cart.abandoned", subjectId: id, data: {}, at: now }] : []),
-    ]);
-    return (await cartWithItems(tx, c.businessId, id))!;
-  });
+      on conflict (business_id, email) do update set name = coalesce(excluded.name, customers.name), updated_at = ${now}::timestamptz
+      returning id, name
+    ), new_cart as (
+      insert into carts (id, business_id, customer_id, source, status, currency, total_minor, item_count, metadata, created_at, updated_at, abandoned_at)
+      select ${id}, ${c.businessId}, customer.id, ${"api"}, ${c.status}, ${c.currency}, ${String(c.totalMinor)}::text::bigint, ${c.itemCount}::int,
+        ${null}::text::jsonb, ${now}::timestamptz, ${now}::timestamptz, ${abandonedAt}::timestamptz
+      from customer
+    ), items as (
+      insert into cart_items (id, business_id, cart_id, position, product_id, name, quantity, unit_price_minor, image_url)
+      select i.id, ${c.businessId}, ${id}, i.position::int, i.product_id, i.name, i.quantity::int, i.price::bigint, i.image_url
+      from unnest(${text(items.map(() => newId("item")))}, ${text(items.map((i) => i.position))}, ${text(items.map((i) => i.product_id))}, ${text(items.map((i) => i.name))},
+        ${text(items.map((i) => i.quantity))}, ${text(items.map((i) => i.unit_price_minor))}, ${text(items.map((i) => i.image_url))}) as i(id, position, product_id, name, quantity, price, image_url)
+    ), new_events as (
+      insert into events (id, business_id, type, subject_id, data, created_at)
+      select e.id, ${c.businessId}, e.type, ${id}, e.data::jsonb, ${now}::timestamptz
+      from unnest(${text(events.map((e) => e.id))}, ${text(events.map((e) => e.type))}, ${text(events.map((e) => JSON.stringify(e.data)))}) with ordinality as e(id, type, data, n)
+      order by e.n
+    ), deliveries as (
+      insert into webhook_deliveries (id, business_id, endpoint_id, event_id, event_type, payload, next_attempt_at)
+      select ${"whd_"} || left(split_part(e.id, '_', 2), 10) || left(md5(e.id || w.id), 12), ${c.businessId}, w.id, e.id, e.type,
+        e.head || coalesce(to_json(customer.name)::text, 'null') || e.tail, ${now}::timestamptz
+      from unnest(${text(published.map((e) => e.id))}, ${text(published.map((e) => e.type))}, ${text(published.map(() => ""))}, ${text(published.map(() => ""))}) as e(id, type, head, tail)
+      cross join customer
+      join webhook_endpoints w on w.business_id = ${c.businessId} and w.status = 'active' and w.events @> jsonb_build_array(e.type)
+      on conflict do nothing
+    )
+    select id, name from customer`;
+  const cart: CartRow = {
+    id, business_id: c.businessId, customer_id: customer!.id, source: "api", status: c.status, currency: c.currency, total_minor: String(c.totalMinor),
+    item_count: c.itemCount, metadata: null, created_at: now, updated_at: now, abandoned_at: abandonedAt, recovered_at: null, expired_at: null,
+    recovered_amount_minor: null, recovery_channel: null, recovery_step: null, email: c.email, name: customer!.name, token: null, link_expires_at: null,
+  };
+  return { cart, items };
 }
 
 export type PaidSession = { eventId: string; type: string; livemode: boolean; created: number; businessId: string; cartId: string; paymentIntent: string; sessionId: string; amountMinor: bigint; currency: string };

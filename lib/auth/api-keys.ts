@@ -5,6 +5,7 @@ import { preparedPerDb } from "@/db/prepared";
 import { apiKeys, businesses } from "@/db/schema";
 import { newId, newSecret } from "@/lib/ids";
 import { ApiError } from "@/lib/http/errors";
+import { consumeCte } from "@/lib/http/rate-limit-postgres";
 
 export type Business = typeof businesses.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
@@ -49,25 +50,55 @@ export function keyFromHeaders(headers: Headers): string | undefined {
   return match?.[1];
 }
 
+const keyMatches = and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt));
+
 // Every API request starts here.
 const keyLookup = preparedPerDb((db) =>
   db
     .select({ apiKey: apiKeys, business: businesses })
     .from(apiKeys)
     .innerJoin(businesses, eq(businesses.id, apiKeys.businessId))
-    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
+    .where(keyMatches)
     .limit(1)
     .prepare("authenticate"),
 );
 
-/** Resolves the request's key to its business, or throws 401. Revoked keys stop at once. */
-export async function authenticate(headers: Headers): Promise<{ business: Business; apiKey: ApiKey }> {
+/** The lookup that also counts the request in a Postgres rate-limit budget: one round trip for both. */
+const keyLookupCounting = preparedPerDb((db) => {
+  const counted = consumeCte(
+    db,
+    sql`select ${sql.placeholder("budget")} || ':' || ${apiKeys.id}, 1, ${sql.placeholder("expire")}::timestamptz from ${apiKeys} where ${keyMatches}`,
+  );
+  return db
+    .with(counted)
+    .select({ apiKey: apiKeys, business: businesses, counted: { points: counted.points, expire: counted.expire } })
+    .from(apiKeys)
+    .innerJoin(businesses, eq(businesses.id, apiKeys.businessId))
+    .leftJoin(counted, sql`true`)
+    .where(keyMatches)
+    .limit(1)
+    .prepare("authenticate_counting");
+});
+
+/** A budget of rate-limiter-flexible's Postgres store (its key prefix and window) that counts this request. */
+export type CountIn = { prefix: string; durationMs: number };
+/** The budget's row after counting the request: points used in the window, and when it ends. */
+export type Counted = { points: number; expire: Date | null };
+
+/**
+ * Resolves the request's key to its business, or throws 401. Revoked keys stop at once. With
+ * `countIn`, the request is counted in that budget (keyed `prefix:keyId`) by the same statement.
+ */
+export async function authenticate(headers: Headers, countIn?: CountIn): Promise<{ business: Business; apiKey: ApiKey; counted?: Counted }> {
   const key = keyFromHeaders(headers);
   if (!key) throw new ApiError("unauthorized", "Missing API key: send x-api-key or Authorization: Bearer");
   const db = await getDb();
-  const [row] = await keyLookup(db).execute({ keyHash: hashKey(key) });
-  if (!row) throw new ApiError("unauthorized", "Invalid or revoked API key");
   const now = Date.now();
+  const keyHash = hashKey(key);
+  const [row] = countIn
+    ? await keyLookupCounting(db).execute({ keyHash, budget: countIn.prefix, now: new Date(now).toISOString(), expire: new Date(now + countIn.durationMs).toISOString() })
+    : await keyLookup(db).execute({ keyHash });
+  if (!row) throw new ApiError("unauthorized", "Invalid or revoked API key");
   if (!row.apiKey.lastUsedAt || now - row.apiKey.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.apiKey.id));
   }

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accounts, appSettings, sessions, users, verifications } from "@/db/schema";
 import { env } from "@/lib/env";
-import { describeError, withoutParams } from "@/lib/http/handler";
+import { describeError, withoutParams } from "@/lib/http/errors";
 import { newSecret } from "@/lib/ids";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./password";
 

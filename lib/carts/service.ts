@@ -3,11 +3,12 @@ import { getDb, type Db } from "@/db/client";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import type { Business } from "@/lib/auth/api-keys";
 import { writeConsent } from "@/lib/contacts/service";
-import { recordEvent, recordEvents } from "@/lib/events";
+import { recordEvent } from "@/lib/events";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { MoneyError, toMinor } from "@/lib/money";
-import { getCart, type CartView } from "./queries";
+import { writeNewCart } from "./insert";
+import { getCart, type CartItemView, type CartView } from "./queries";
 import type { CartItemInput, CreateCartInput, UpdateCartInput } from "./schema";
 import { canTransition } from "./status";
 
@@ -59,30 +60,32 @@ async function upsertCustomer(tx: Db, businessId: string, email: string, name: s
   return row!.id;
 }
 
+/** The items as the cart stores and shows them, in order. */
+function itemViews(items: PricedItem[]): CartItemView[] {
+  return items.map((item, position) => ({
+    position,
+    productId: item.productId ?? null,
+    name: item.name,
+    quantity: item.quantity,
+    unitPriceMinor: item.unitPriceMinor,
+    imageUrl: item.imageUrl ?? null,
+  }));
+}
+
 async function insertItems(tx: Db, businessId: string, cartId: string, items: PricedItem[]): Promise<void> {
-  await tx.insert(cartItems).values(
-    items.map((item, position) => ({
-      id: newId("item"),
-      businessId,
-      cartId,
-      position,
-      productId: item.productId ?? null,
-      name: item.name,
-      quantity: item.quantity,
-      unitPriceMinor: item.unitPriceMinor,
-      imageUrl: item.imageUrl ?? null,
-    })),
-  );
+  await tx.insert(cartItems).values(itemViews(items).map((item) => ({ id: newId("item"), businessId, cartId, ...item })));
 }
 
 /** Tracker POST /api/carts: a cart reported by the merchant, `abandoned` unless said `active`. */
 export async function createCart(business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<CartView> {
   const db = await getDb();
-  return db.transaction(async (tx) => getCart(business.id, await insertCart(tx, business, input, options), tx) as Promise<CartView>);
+  // The cart is one statement; consent, when given, joins it in a transaction.
+  if (!input.consent) return insertCart(db, business, input, options);
+  return db.transaction((tx) => insertCart(tx, business, input, options));
 }
 
-/** Creates a cart inside the caller's transaction (e.g. from a checkout session that expired unpaid); returns its id. */
-export async function insertCart(tx: Db, business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<string> {
+/** Creates a cart (inside the caller's transaction, if any: e.g. from a checkout session that expired unpaid). */
+export async function insertCart(db: Db, business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<CartView> {
   const currency = input.currency ?? business.defaultCurrency;
   const priced = priceItems(input.items, currency);
   if (input.totalValue !== undefined && exactAmount(input.totalValue, currency, "totalValue") !== priced.totalMinor) {
@@ -90,32 +93,35 @@ export async function insertCart(tx: Db, business: Business, input: CreateCartIn
   }
   const status = input.status ?? "abandoned";
   const now = options.now ?? new Date();
-  const customerId = await upsertCustomer(tx, business.id, input.customerEmail, input.customerName);
+  const source = options.source ?? "api";
   if (input.consent) {
     const consent = input.consent.marketing ? "granted" : "denied";
-    await writeConsent(tx, business.id, input.customerEmail, { consent, source: input.consent.source ?? "cart_api" }, now);
+    await writeConsent(db, business.id, input.customerEmail, { consent, source: input.consent.source ?? "cart_api" }, now);
   }
-  const id = newId("cart", now.getTime());
-  await tx.insert(carts).values({
-    id,
+  return writeNewCart(db, {
+    id: newId("cart", now.getTime()),
     businessId: business.id,
-    customerId,
-    source: options.source ?? "api",
+    customerEmail: input.customerEmail,
+    customerName: input.customerName,
+    source,
     status,
     currency,
     totalMinor: priced.totalMinor,
     itemCount: priced.itemCount,
     metadata: input.metadata ?? null,
+    items: itemViews(priced.items),
     createdAt: now,
     updatedAt: now,
     abandonedAt: status === "abandoned" ? now : null,
+    recoveredAt: null,
+    expiredAt: null,
+    recoveredAmountMinor: null,
+    recoveryChannel: null,
+    events: [
+      { type: "cart.created", data: { status, currency, totalMinor: String(priced.totalMinor), source } },
+      ...(status === "abandoned" ? [{ type: "cart.abandoned" as const }] : []),
+    ],
   });
-  await insertItems(tx, business.id, id, priced.items);
-  await recordEvents(tx, [
-    { businessId: business.id, type: "cart.created", subjectId: id, at: now, data: { status, currency, totalMinor: String(priced.totalMinor), source: options.source ?? "api" } },
-    ...(status === "abandoned" ? [{ businessId: business.id, type: "cart.abandoned" as const, subjectId: id, at: now }] : []),
-  ]);
-  return id;
 }
 
 /** Locks the business's cart row for the rest of the transaction, or answers 404. */

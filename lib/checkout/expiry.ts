@@ -73,7 +73,7 @@ async function abandonedCartFrom(tx: Db, business: Business, session: CheckoutSe
   const name = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || undefined;
   const amount = (minor: bigint) => toDecimalString(minor, currency);
   try {
-    return await tx.transaction((sp) =>
+    const cart = await tx.transaction((sp) =>
       insertCart(
         sp,
         business,
@@ -99,6 +99,7 @@ async function abandonedCartFrom(tx: Db, business: Business, session: CheckoutSe
         { source: "checkout", now: session.expiresAt },
       ),
     );
+    return cart.id;
   } catch (error) {
     console.error(`[cartback] checkout session ${session.id} expired without an abandoned cart:`, error instanceof Error ? error.message : error);
     return null;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 import { carts, discountCodes, erasures, orders, payments, paymentSessions, recoveryMessages, webhookDeliveries } from "@/db/schema";
 import { createCartInput } from "@/lib/carts/schema";
 import { createCart, updateCart } from "@/lib/carts/service";
@@ -108,10 +109,6 @@ async function personEverywhere(tenant: Tenant) {
   // Someone else in the same shop, who must keep everything.
   const bystander = await createCart(tenant.business, createCartInput.parse({ customerEmail: `someone.else.${randomUUID().slice(0, 6)}@example.com`, items: [{ name: "Pen", quantity: 1, price: 2 }] }));
   return { first, second, paymentId, torque: torque.order, twig, capture, bystander };
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }
 
 /** Every row of every table whose text contains the needle (case-insensitive), with its table. */

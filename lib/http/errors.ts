@@ -59,3 +59,24 @@ export function fromZod(kind: "validation" | "bad_request", error: ZodError): Ap
   const first = issues[0]!;
   return new ApiError(kind, `${first.field}: ${first.message}`, { field: first.field, issues });
 }
+
+/**
+ * An error as a log line may show it: the driver's code and message. Never Drizzle's "params:"
+ * (the SQL parameters of a failed query hold session tokens, secrets and keys).
+ */
+export function describeError(error: unknown): string {
+  const root = rootCause(error);
+  return [root.code, withoutParams(root.message)].filter(Boolean).join(" ");
+}
+
+/** Drizzle's "Failed query: …\nparams: …" without the parameters. */
+export function withoutParams(text: string): string {
+  return text.replace(/\nparams: [\s\S]*$/, "\nparams: [not logged]");
+}
+
+/** Drizzle wraps driver errors (with the SQL and its parameters); the driver's error is the cause. */
+export function rootCause(error: unknown): { code?: string; message: string; stack?: string } {
+  const e = error as { cause?: unknown; code?: string; message?: string; stack?: string } | null;
+  if (e?.cause && typeof e.cause === "object") return rootCause(e.cause);
+  return { code: e?.code, message: e?.message ?? String(error), stack: e?.stack };
+}

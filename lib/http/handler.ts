@@ -1,7 +1,7 @@
 import { authenticate, type ApiKey, type Business } from "@/lib/auth/api-keys";
 import type { Dialect } from "./dialects/dialect";
-import { ApiError } from "./errors";
-import { consume, rateLimitHeaders } from "./rate-limit";
+import { ApiError, rootCause, withoutParams } from "./errors";
+import { baseInKeyLookup, consume, rateLimitHeaders } from "./rate-limit";
 
 type RouteContext<P> = { params: Promise<P> };
 
@@ -28,8 +28,8 @@ export function publicRoute<P = Record<string, never>>(
 /** API-key routes: authenticate → rate limit → handler, with rate-limit headers on every answer. */
 export function keyRoute<P = Record<string, never>>(dialect: Dialect, handler: (ctx: KeyContext<P>) => Promise<Response>) {
   return publicRoute<P>(dialect, async (ctx) => {
-    const { business, apiKey } = await authenticate(ctx.req.headers);
-    const limit = await consume(apiKey.id, dialect.rateLimit);
+    const { business, apiKey, counted } = await authenticate(ctx.req.headers, await baseInKeyLookup());
+    const limit = await consume(apiKey.id, dialect.rateLimit, counted);
     let response: Response;
     try {
       response = await handler({ ...ctx, business, apiKey });
@@ -50,27 +50,6 @@ function asApiError(error: unknown, req: Request): ApiError {
   const root = rootCause(error);
   console.error(`[cartback] ${req.method} ${new URL(req.url).pathname} failed:`, root.code ?? "", withoutParams(root.message), root.stack?.split("\n").slice(1, 4).join(" | ") ?? "");
   return new ApiError("internal", "Internal server error");
-}
-
-/**
- * An error as a log line may show it: the driver's code and message. Never Drizzle's "params:"
- * (the SQL parameters of a failed query hold session tokens, secrets and keys).
- */
-export function describeError(error: unknown): string {
-  const root = rootCause(error);
-  return [root.code, withoutParams(root.message)].filter(Boolean).join(" ");
-}
-
-/** Drizzle's "Failed query: …\nparams: …" without the parameters. */
-export function withoutParams(text: string): string {
-  return text.replace(/\nparams: [\s\S]*$/, "\nparams: [not logged]");
-}
-
-/** Drizzle wraps driver errors (with the SQL and its parameters); the driver's error is the cause. */
-function rootCause(error: unknown): { code?: string; message: string; stack?: string } {
-  const e = error as { cause?: unknown; code?: string; message?: string; stack?: string } | null;
-  if (e?.cause && typeof e.cause === "object") return rootCause(e.cause);
-  return { code: e?.code, message: e?.message ?? String(error), stack: e?.stack };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { randomUUID } from "node:crypto";
+import { getDb } from "@/db/client";
+import { rateLimits } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { call, newBusiness } from "@/lib/testing/fixtures";
 import { GET } from "@/app/api/carts/route";
@@ -62,6 +64,42 @@ describe("rate limiting per API key", () => {
       results.push(await rl.consume(key).then((r) => r.remainingPoints, () => "limited"));
     }
     expect(results).toEqual([4, 3, 2, 1, 0, "limited"]);
+  });
+
+  it("with the Postgres store, the key lookup counts the request in the same budget the library reads", async () => {
+    configure({ RATE_LIMIT_STORE: "postgres", DATABASE_URL: "postgres://unused@127.0.0.1/unused", RATE_LIMIT_PER_MINUTE: "5" });
+    const { key, apiKey } = await newBusiness();
+    const remaining = async () => {
+      const res = await call(GET, { key, path: "/api/carts" });
+      return res.status === 200 ? Number(res.headers.get("x-ratelimit-remaining")) : res.status;
+    };
+    const library = await limiter();
+    const ownConsume = vi.spyOn(library, "consume");
+    expect([await remaining(), await remaining(), await remaining()]).toEqual([4, 3, 2]);
+    expect(ownConsume).not.toHaveBeenCalled();
+    ownConsume.mockRestore();
+    // The library's own consume (another instance, or the burst path) sees those requests.
+    expect(await library.consume(apiKey.id).then((r) => r.remainingPoints)).toBe(1);
+    const refused = await call(GET, { key, path: "/api/carts" }).then(() => call(GET, { key, path: "/api/carts" }));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // Unknown and revoked keys are refused without a counter of their own.
+    const db = await getDb();
+    const rows = async () => (await db.select({ key: rateLimits.key }).from(rateLimits)).length;
+    const before = await rows();
+    expect((await call(GET, { key: "cbk_unknown", path: "/api/carts" })).status).toBe(401);
+    expect(await rows()).toBe(before);
+  });
+
+  it("a request the key lookup counted past the budget still gets Torque's burst", async () => {
+    configure({ RATE_LIMIT_STORE: "postgres", DATABASE_URL: "postgres://unused@127.0.0.1/unused", RATE_LIMIT_PER_MINUTE: "2" });
+    const key = `counted-${randomUUID()}`;
+    const expire = new Date(Date.now() + 30_000);
+    expect(await consume(key, "standard", { points: 2, expire })).toMatchObject({ limit: 2, remaining: 0 });
+    await expect(consume(key, "standard", { points: 3, expire })).rejects.toMatchObject({ kind: "rate_limited" });
+    expect(await consume(key, "bursty", { points: 3, expire })).toMatchObject({ remaining: 0, burstRemaining: 1 });
   });
 
   it.runIf(process.env.TEST_REDIS_URL)("the Redis store is shared by every app instance", async () => {

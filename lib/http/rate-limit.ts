@@ -2,6 +2,7 @@ import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rat
 import { env, rateLimitStore } from "@/lib/env";
 import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
+import type { CountIn, Counted } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 
 export type RateLimitPolicy = "standard" | "bursty";
@@ -10,7 +11,13 @@ export type RateLimitState = { limit: number; remaining: number; resetAt: number
 /** Counters of one budget, in a store every app instance shares. */
 type Budget = { points: number; duration: number; prefix: string };
 
-type Limiters = { base: RateLimiterAbstract; burstMinute: RateLimiterAbstract; burstWindow: RateLimiterAbstract };
+type Limiters = {
+  base: RateLimiterAbstract;
+  burstMinute: RateLimiterAbstract;
+  burstWindow: RateLimiterAbstract;
+  /** With the Postgres store, the base budget is counted by the key lookup itself (lib/auth/api-keys.ts). */
+  baseInKeyLookup?: CountIn;
+};
 
 const holder = globalThis as typeof globalThis & { __cartbackLimiter?: Promise<Limiters> };
 
@@ -22,8 +29,10 @@ const holder = globalThis as typeof globalThis & { __cartbackLimiter?: Promise<L
 async function createLimiters(): Promise<Limiters> {
   const perMinute = env().RATE_LIMIT_PER_MINUTE;
   const store = await storeFactory();
+  const base = { points: perMinute, duration: 60, prefix: "api" };
   return {
-    base: store({ points: perMinute, duration: 60, prefix: "api" }),
+    base: store(base),
+    ...(rateLimitStore() === "postgres" ? { baseInKeyLookup: { prefix: base.prefix, durationMs: base.duration * 1000 } } : {}),
     // Torque's bursts: up to twice the rate in any minute, for at most five minutes' worth an hour.
     burstMinute: store({ points: perMinute, duration: 60, prefix: "burst1m" }),
     burstWindow: store({ points: perMinute * 5, duration: 3600, prefix: "burst1h" }),
@@ -77,12 +86,20 @@ export function resetLimiterForTests(): void {
   holder.__cartbackLimiter = undefined;
 }
 
-/** Counts one request for the key; throws 429 with Retry-After once its budget is spent. */
-export async function consume(key: string, policy: RateLimitPolicy = "standard"): Promise<RateLimitState> {
+/** Where the key lookup should count the request in the base budget, if the store allows it. */
+export async function baseInKeyLookup(): Promise<CountIn | undefined> {
+  return (await limiters()).baseInKeyLookup;
+}
+
+/**
+ * Counts one request for the key; throws 429 with Retry-After once its budget is spent. `counted`:
+ * the key lookup already counted it in the base budget (baseInKeyLookup), and this is the result.
+ */
+export async function consume(key: string, policy: RateLimitPolicy = "standard", counted?: Counted | null): Promise<RateLimitState> {
   const { base, burstMinute, burstWindow } = await limiters();
   let refused: RateLimiterRes;
   try {
-    return state(base.points, await base.consume(key));
+    return state(base.points, counted ? asConsumed(base.points, counted) : await base.consume(key));
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     refused = rejection;
@@ -102,6 +119,13 @@ export async function consume(key: string, policy: RateLimitPolicy = "standard")
   throw new ApiError("rate_limited", `Rate limit of ${base.points} requests per minute exceeded; retry in ${retryAfter}s`, {
     headers: { ...rateLimitHeaders({ ...s, remaining: 0, ...(policy === "bursty" ? { burstRemaining: 0 } : {}) }), "Retry-After": String(retryAfter) },
   });
+}
+
+/** The store's row after a consume, read as rate-limiter-flexible reads it (RateLimiterDrizzle): refused past the budget. */
+function asConsumed(limit: number, { points, expire }: Counted): RateLimiterRes {
+  const res = new RateLimiterRes(Math.max(limit - points, 0), expire ? Math.max(expire.getTime() - Date.now(), 0) : -1, points, points === 1);
+  if (points > limit) throw res;
+  return res;
 }
 
 function state(limit: number, res: RateLimiterRes): RateLimitState {

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
 import { getCart } from "@/lib/carts/queries";
@@ -49,9 +49,20 @@ export async function enqueueDeliveries(tx: Db, events: EventRow[]): Promise<voi
   if (deliveries.length > 0) await tx.insert(webhookDeliveries).values(deliveries).onConflictDoNothing();
 }
 
+/**
+ * In SQL, what enqueueDeliveries asks of an endpoint (alias `w`): the business's, active, and
+ * subscribed to the event type; for statements that write events and their deliveries at once.
+ */
+export function subscribedEndpoint(w: SQL, businessId: string, eventType: SQL): SQL {
+  return sql`${w}.business_id = ${businessId} and ${w}.status = 'active' and ${w}.events @> jsonb_build_array(${eventType})`;
+}
+
 /** 000's payload: `{ id: "evt_…", type, data: { cart | order }, created }` with the subject as it is now. */
 export async function webhookPayload(tx: Db, event: EventRow): Promise<string> {
-  const data = event.type.startsWith("cart.") ? await cartData(tx, event) : await orderData(tx, event);
+  return webhookBody(event, event.type.startsWith("cart.") ? await cartData(tx, event) : await orderData(tx, event));
+}
+
+export function webhookBody(event: Pick<EventRow, "id" | "type" | "createdAt">, data: object): string {
   return JSON.stringify({ id: event.id, type: event.type, data, created: Math.floor(event.createdAt.getTime() / 1000) });
 }
 

@@ -196,7 +196,7 @@ describe("outbox: deliveries are written with the event, in its transaction", ()
     let cartId = "";
     await expect(
       db.transaction(async (tx) => {
-        cartId = await insertCart(tx, business, cartInput);
+        cartId = (await insertCart(tx, business, cartInput)).id;
         throw new Error("crash before commit");
       }),
     ).rejects.toThrow("crash before commit");

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 
 /**
  * "A refused request changes nothing", checked cheaply. Postgres hands out a transaction id to
@@ -17,13 +18,11 @@ const TENANT_TABLES = [
   "webhook_endpoints", "webhook_deliveries", "recovery_steps", "recovery_messages", "discount_codes", "erasures",
 ];
 
-type Rows = { rows: Record<string, unknown>[] } | Record<string, unknown>[];
-const rowsOf = (result: Rows) => (Array.isArray(result) ? result : result.rows);
 
 /** The next transaction id to be handed out (64-bit). */
 async function nextXid(): Promise<bigint> {
   const db = await getDb();
-  const [row] = rowsOf((await db.execute(sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`)) as Rows);
+  const [row] = rowsOf(await db.execute(sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`));
   return BigInt(String(row!.xid));
 }
 
@@ -31,9 +30,9 @@ async function nextXid(): Promise<bigint> {
 async function anyCommitted(from: bigint, to: bigint): Promise<boolean> {
   const db = await getDb();
   const [row] = rowsOf(
-    (await db.execute(
+    await db.execute(
       sql`select coalesce(bool_or(pg_xact_status(x::text::xid8) = 'committed'), false) as committed from generate_series(${sql.raw(from.toString())}::bigint, ${sql.raw((to - 1n).toString())}::bigint) x`,
-    )) as Rows,
+    ),
   );
   return row!.committed === true;
 }
@@ -47,7 +46,7 @@ export async function tenantRows(businessIds: string[], since: bigint): Promise<
   const column = (table: string, key: string) =>
     sql`(select count(*)::text || ':' || (count(*) filter (where xmin::text::bigint >= ${from}))::text from ${sql.identifier(table)} where ${sql.identifier(key)} in (${ids})) as ${sql.identifier(table)}`;
   const columns = [column("businesses", "id"), ...TENANT_TABLES.map((table) => column(table, "business_id"))];
-  const [row] = rowsOf((await db.execute(sql`select ${sql.join(columns, sql`, `)}`)) as Rows);
+  const [row] = rowsOf(await db.execute(sql`select ${sql.join(columns, sql`, `)}`));
   return Object.fromEntries(
     Object.entries(row!).map(([table, value]) => {
       const [rows, written] = String(value).split(":").map(Number);
