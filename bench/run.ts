@@ -18,6 +18,7 @@ import { load, type Measured } from "./lib/load";
 import { RssSampler, startServer, type Started } from "./lib/processes";
 import { markdown, summaryLine, type Row } from "./lib/report";
 import { SCENARIOS, type BenchContext } from "./lib/scenarios";
+import { warmCache } from "./lib/warm";
 
 const ROOT = path.join(import.meta.dirname, "..");
 const RESULTS = path.join(import.meta.dirname, "results", "latest.md");
@@ -63,6 +64,8 @@ async function main(): Promise<number> {
     await sql.end();
     return 2;
   }
+
+  console.log(await warmCache(sql));
 
   const appUrl = `http://127.0.0.1:${values.port}`;
   const refUrl = `http://127.0.0.1:${values["reference-port"]}`;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
+import { textArray } from "@/db/sql";
 import type { EventType } from "@/lib/events";
 import { derivedIdSql, newId, randomChars } from "@/lib/ids";
 import { isWebhookEvent, subscribedEndpoint, webhookBody } from "@/lib/webhooks/outbox";
@@ -29,9 +30,8 @@ export async function writeNewCart(db: Db, { events: owed, ...cart }: NewCart): 
   const markedBody = (event: (typeof events)[number]) =>
     webhookBody({ ...event, createdAt: cart.createdAt }, { cart: toTrackerCart({ ...cart, customerId: "", customerName: marker, link: null }) }).split(JSON.stringify(marker));
   const published = events.filter((event) => isWebhookEvent(event.type)).map((event) => ({ id: event.id, type: event.type, body: markedBody(event) }));
-  const text = (values: (string | null)[]) => sql`${sql.param(values)}::text[]`;
   const item = (pick: (i: CartItemView) => string | number | bigint | null) =>
-    text(cart.items.map((i) => {
+    textArray(cart.items.map((i) => {
       const value = pick(i);
       return value === null ? null : String(value);
     }));
@@ -51,20 +51,20 @@ export async function writeNewCart(db: Db, { events: owed, ...cart }: NewCart): 
     ), items as (
       insert into cart_items (id, business_id, cart_id, position, product_id, name, quantity, unit_price_minor, image_url)
       select i.id, ${cart.businessId}, ${cart.id}, i.position::int, i.product_id, i.name, i.quantity::int, i.price::bigint, i.image_url
-      from unnest(${text(cart.items.map(() => newId("item")))}, ${item((i) => i.position)}, ${item((i) => i.productId)}, ${item((i) => i.name)},
+      from unnest(${textArray(cart.items.map(() => newId("item")))}, ${item((i) => i.position)}, ${item((i) => i.productId)}, ${item((i) => i.name)},
         ${item((i) => i.quantity)}, ${item((i) => i.unitPriceMinor)}, ${item((i) => i.imageUrl)}) as i(id, position, product_id, name, quantity, price, image_url)
     ), new_events as (
       insert into events (id, business_id, type, subject_id, data, created_at)
       select e.id, ${cart.businessId}, e.type, ${cart.id}, e.data::jsonb, ${at}::timestamptz
-      from unnest(${text(events.map((e) => e.id))}, ${text(events.map((e) => e.type))}, ${text(events.map((e) => JSON.stringify(e.data ?? {})))})
+      from unnest(${textArray(events.map((e) => e.id))}, ${textArray(events.map((e) => e.type))}, ${textArray(events.map((e) => JSON.stringify(e.data ?? {})))})
         with ordinality as e(id, type, data, n)
       order by e.n
     ), deliveries as (
       insert into webhook_deliveries (id, business_id, endpoint_id, event_id, event_type, payload, next_attempt_at)
       select ${derivedIdSql("whd", sql`e.id`, sql`w.id`)}, ${cart.businessId}, w.id, e.id, e.type,
         e.head || coalesce(to_json(customer.name)::text, 'null') || e.tail, ${at}::timestamptz
-      from unnest(${text(published.map((e) => e.id))}, ${text(published.map((e) => e.type))}, ${text(published.map((e) => e.body[0]!))},
-        ${text(published.map((e) => e.body[1]!))}) as e(id, type, head, tail)
+      from unnest(${textArray(published.map((e) => e.id))}, ${textArray(published.map((e) => e.type))}, ${textArray(published.map((e) => e.body[0]!))},
+        ${textArray(published.map((e) => e.body[1]!))}) as e(id, type, head, tail)
       cross join customer
       join webhook_endpoints w on ${subscribedEndpoint(sql`w`, cart.businessId, sql`e.type`)}
       on conflict do nothing

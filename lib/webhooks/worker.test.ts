@@ -392,6 +392,34 @@ describe("worker delivery", () => {
     expect((await endpointRow(endpoint.id)).failingSince).toBeNull();
   });
 
+  it("records a batch of successes and failures each as its own attempt, in one pass", async () => {
+    const { business } = await newBusiness();
+    const healthy = await endpointFor(business);
+    const recovering = await endpointFor(business, { failingSince: new Date(Date.now() - 3600e3) });
+    const failing = await endpointFor(business);
+    behaviours.set(failing.path, status(503, "later"));
+    await createCart(business, cartInput);
+    await createCart(business, cartInput);
+    expect(await due(business)).toBe(6);
+
+    for (const endpoint of [healthy, recovering]) {
+      const rows = await deliveriesOf(endpoint.id);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row).toMatchObject({ status: "delivered", attempts: 1, responseCode: 200, responseBody: "thanks", error: null, nextAttemptAt: null });
+        expect(row.deliveredAt).toEqual(row.lastAttemptAt);
+      }
+    }
+    expect((await endpointRow(recovering.id)).failingSince).toBeNull();
+    const failed = await deliveriesOf(failing.id);
+    expect(failed.map((d) => [d.status, d.attempts, d.responseCode, d.deliveredAt])).toEqual([
+      ["pending", 1, 503, null],
+      ["pending", 1, 503, null],
+    ]);
+    expect((await endpointRow(failing.id)).failingSince).toBeInstanceOf(Date);
+    expect(await due(business)).toBe(0);
+  });
+
   it("retries 4xx answers other than 410", async () => {
     const { business } = await newBusiness();
     const endpoint = await endpointFor(business);

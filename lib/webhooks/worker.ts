@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Db } from "@/db/client";
+import { textArray } from "@/db/sql";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { sendWebhook, DELIVERY_TIMEOUT_MS, type SendResult } from "./send";
 import { unsealedApiKey } from "@/lib/auth/sealed-keys";
@@ -41,36 +42,45 @@ type Claimed = {
 };
 
 /**
- * Claims due deliveries (FOR UPDATE SKIP LOCKED, then a lease), so any number of workers in any
- * number of app instances can run at once without sending one delivery twice at the same time.
+ * Claims due deliveries (FOR UPDATE SKIP LOCKED, and a lease in the same statement), so any
+ * number of workers in any number of app instances can run at once without sending one delivery
+ * twice at the same time. Then their endpoints, in a second statement; no transaction.
  */
 async function claim(now: Date, limit: number, businessId?: string): Promise<Claimed[]> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
-      .from(webhookDeliveries)
-      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-      .where(
-        and(
-          eq(webhookDeliveries.status, "pending"),
-          lte(webhookDeliveries.nextAttemptAt, now),
-          eq(webhookEndpoints.status, "active"),
-          businessId ? eq(webhookDeliveries.businessId, businessId) : undefined,
-          // An ordered delivery waits for every older one of its key (sent, or given up on).
-          or(isNull(webhookDeliveries.orderingKey), notExists(olderOfSameKey(tx))),
-        ),
-      )
-      .orderBy(asc(webhookDeliveries.nextAttemptAt))
-      .limit(limit)
-      .for("update", { of: webhookDeliveries, skipLocked: true });
-    if (due.length > 0) {
-      await tx
-        .update(webhookDeliveries)
-        .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-        .where(inArray(webhookDeliveries.id, due.map(({ delivery }) => delivery.id)));
-    }
-    return due;
+  const due = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, now),
+        eq(webhookEndpoints.status, "active"),
+        businessId ? eq(webhookDeliveries.businessId, businessId) : undefined,
+        // An ordered delivery waits for every older one of its key (sent, or given up on).
+        or(isNull(webhookDeliveries.orderingKey), notExists(olderOfSameKey(db))),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(limit)
+    .for("update", { of: webhookDeliveries, skipLocked: true });
+  const deliveries = await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+    .where(inArray(webhookDeliveries.id, due))
+    .returning();
+  if (deliveries.length === 0) return [];
+  const endpoints = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(inArray(webhookEndpoints.id, [...new Set(deliveries.map((d) => d.endpointId))]));
+  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  // Sent in the order the events happened (event ids increase); an endpoint deleted in between took its deliveries with it.
+  deliveries.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  return deliveries.flatMap((delivery) => {
+    const endpoint = byId.get(delivery.endpointId);
+    return endpoint ? [{ delivery, endpoint }] : [];
   });
 }
 
@@ -90,18 +100,25 @@ export type AttemptOptions = {
  */
 export async function deliverDue(now = new Date(), limit = 25, options: Pick<AttemptOptions, "timeoutMs"> & { businessId?: string } = {}): Promise<number> {
   const claimed = await claim(now, limit, options.businessId);
-  await Promise.all(claimed.map((c) => attempt(c, now, options)));
+  const sent = await Promise.all(claimed.map(async (c) => ({ ...c, result: await send(c, now, options), at: new Date() })));
+  // Successes, the bulk of a busy worker's batch, are recorded in one statement; failures one by one.
+  await recordDelivered(sent.filter((s) => s.result.ok));
+  await Promise.all(sent.filter((s) => !s.result.ok).map((s) => record(s.delivery, s.endpoint, s.result, s.at, true)));
   return claimed.length;
 }
 
 /** One attempt at one delivery, recorded whatever happens. */
-export async function attempt({ delivery, endpoint }: Claimed, now = new Date(), options: AttemptOptions = {}): Promise<SendResult> {
-  const headers = await headersFor(delivery, endpoint, now);
-  const result = headers
-    ? await sendWebhook(endpoint.url, delivery.payload, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS)
-    : { ok: false, status: null, body: null, error: "The API key that signs this Twig endpoint's callbacks is not available; any Twig request made with the key restores it" };
-  await record(delivery, endpoint, result, new Date(), options.retry ?? true);
+export async function attempt(claimed: Claimed, now = new Date(), options: AttemptOptions = {}): Promise<SendResult> {
+  const result = await send(claimed, now, options);
+  await record(claimed.delivery, claimed.endpoint, result, new Date(), options.retry ?? true);
   return result;
+}
+
+async function send({ delivery, endpoint }: Claimed, now: Date, options: Pick<AttemptOptions, "timeoutMs">): Promise<SendResult> {
+  const headers = await headersFor(delivery, endpoint, now);
+  return headers
+    ? sendWebhook(endpoint.url, delivery.payload, headers, options.timeoutMs ?? DELIVERY_TIMEOUT_MS)
+    : { ok: false, status: null, body: null, error: "The API key that signs this Twig endpoint's callbacks is not available; any Twig request made with the key restores it" };
 }
 
 /** Torque endpoints sign with their secret (two during a rotation); Twig ones with the merchant's API key. */
@@ -112,6 +129,26 @@ async function headersFor(delivery: Claimed["delivery"], endpoint: Claimed["endp
   }
   const previousSecret = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecret : null;
   return signatureHeaders({ id: delivery.eventId, timestamp: Math.floor(Date.now() / 1000), body: delivery.payload, secret: endpoint.secret, previousSecret });
+}
+
+/**
+ * What record() does for a success, for many deliveries in one statement: each is delivered, and
+ * each of their endpoints that was failing is healthy again.
+ */
+async function recordDelivered(sent: (Claimed & { result: SendResult; at: Date })[]): Promise<void> {
+  if (sent.length === 0) return;
+  const db = await getDb();
+  await db.execute(sql`
+    with delivered as (
+      update webhook_deliveries d
+      set status = 'delivered', attempts = d.attempts + 1, last_attempt_at = v.at::timestamptz, response_code = v.code::int,
+        response_body = v.body, error = null, delivered_at = v.at::timestamptz, next_attempt_at = null
+      from unnest(${textArray(sent.map((s) => s.delivery.id))}, ${textArray(sent.map((s) => s.at.toISOString()))},
+        ${textArray(sent.map((s) => (s.result.status === null ? null : String(s.result.status))))}, ${textArray(sent.map((s) => s.result.body))}) as v(id, at, code, body)
+      where d.id = v.id
+      returning d.endpoint_id
+    )
+    update webhook_endpoints set failing_since = null where id in (select endpoint_id from delivered) and failing_since is not null`);
 }
 
 async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint"], result: SendResult, at: Date, retry: boolean): Promise<void> {
@@ -173,7 +210,9 @@ async function record(delivery: Claimed["delivery"], endpoint: Claimed["endpoint
  * partial index on due deliveries.
  */
 export function startWebhookWorker(intervalMs = 250): void {
+  /** Deliveries claimed and sent at once by this process's worker (at most this many in flight). */
+  const WORKER_BATCH = 100;
   every("webhook worker", intervalMs, async () => {
-    while ((await deliverDue()) > 0);
+    while ((await deliverDue(new Date(), WORKER_BATCH)) > 0);
   });
 }
