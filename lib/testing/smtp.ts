@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { closeMailer } from "@/lib/email/mailer";
-import { resetEnvForTests } from "@/lib/env";
+import { useEnv } from "./env";
 
 export type ReceivedMail = { envelope: { from: string; to: string[] }; raw: string; parsed: ParsedMail };
 
@@ -48,19 +48,10 @@ export async function startSmtpServer() {
 
 /** Points SMTP_URL (and optionally SMTP_FROM) somewhere until the returned function restores them. */
 export function useSmtp(url: string | undefined, from?: string): () => void {
-  const before = { url: process.env.SMTP_URL, from: process.env.SMTP_FROM };
-  const set = (key: "SMTP_URL" | "SMTP_FROM", value: string | undefined) => {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  };
-  set("SMTP_URL", url);
-  set("SMTP_FROM", from);
-  resetEnvForTests();
+  const restore = useEnv({ SMTP_URL: url, SMTP_FROM: from });
   closeMailer();
   return () => {
-    set("SMTP_URL", before.url);
-    set("SMTP_FROM", before.from);
-    resetEnvForTests();
+    restore();
     closeMailer();
   };
 }

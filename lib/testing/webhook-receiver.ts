@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { resetEnvForTests } from "@/lib/env";
+import { useEnv } from "./env";
 
 export type Received = { headers: http.IncomingHttpHeaders; body: string; json: any };
 
@@ -40,14 +40,7 @@ export async function startReceiver() {
 
 /** Lets outbound webhooks reach loopback (the receiver) until the returned function is called. */
 export function allowLoopbackWebhooks(ranges = "127.0.0.0/8"): () => void {
-  const before = process.env.WEBHOOK_ALLOWED_RANGES;
-  process.env.WEBHOOK_ALLOWED_RANGES = ranges;
-  resetEnvForTests();
-  return () => {
-    if (before === undefined) delete process.env.WEBHOOK_ALLOWED_RANGES;
-    else process.env.WEBHOOK_ALLOWED_RANGES = before;
-    resetEnvForTests();
-  };
+  return useEnv({ WEBHOOK_ALLOWED_RANGES: ranges });
 }
 
 /** Seed 000's verification snippet, as a receiver would write it. */

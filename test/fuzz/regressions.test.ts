@@ -1,8 +1,8 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useEnv } from "@/lib/testing/env";
 import { createCartInput } from "@/lib/carts/schema";
 import { createCart } from "@/lib/carts/service";
-import { resetEnvForTests } from "@/lib/env";
 import { parseOrderListParams } from "@/lib/orders/list-url";
 import { call, newBusiness, seedCart } from "@/lib/testing/fixtures";
 import { newCheckout } from "@/lib/testing/orders";
@@ -159,14 +159,11 @@ describe("ids holding a NUL are not found (Postgres refused to compare them: 500
 
 describe("signed Stripe events with missing or malformed fields", () => {
   const SECRET = "whsec_regression_secret";
+  let restoreEnv: () => void;
   beforeAll(() => {
-    process.env.STRIPE_WEBHOOK_SECRET = SECRET;
-    resetEnvForTests();
+    restoreEnv = useEnv({ STRIPE_WEBHOOK_SECRET: SECRET });
   });
-  afterAll(() => {
-    process.env.STRIPE_WEBHOOK_SECRET = "";
-    resetEnvForTests();
-  });
+  afterAll(() => restoreEnv());
   const deliver = (payload: string) =>
     call(stripeWebhook, { method: "POST", path: "/api/webhooks/stripe", rawBody: payload, headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }) } });
 

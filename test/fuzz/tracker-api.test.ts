@@ -1,10 +1,10 @@
 import Stripe from "stripe";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe } from "vitest";
+import { useEnv } from "@/lib/testing/env";
 import { createCartInput } from "@/lib/carts/schema";
 import { createCart } from "@/lib/carts/service";
 import { setConsent } from "@/lib/contacts/service";
-import { resetEnvForTests } from "@/lib/env";
 import { call, newBusiness, seedCart } from "@/lib/testing/fixtures";
 import { keyAuth, type Auth } from "@/lib/testing/fuzz/auth";
 import type { Endpoint } from "@/lib/testing/fuzz/cases";
@@ -27,10 +27,10 @@ useFuzzEnvironment();
 const STRIPE_SECRET = "whsec_fuzz_secret";
 type World = { businessId: string; otherId: string; auth: Auth; cartId: string; linkedCartId: string; doomedCartId: string };
 let w: World;
+let restoreEnv: () => void;
 
 beforeAll(async () => {
-  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_SECRET;
-  resetEnvForTests();
+  restoreEnv = useEnv({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET });
   const [shop, other] = [await newBusiness(), await newBusiness()];
   const auth = await keyAuth(shop.business.id, shop.key);
   const cart = () => createCart(shop.business, createCartInput.parse(seedCart));
@@ -40,10 +40,7 @@ beforeAll(async () => {
   w = { businessId: shop.business.id, otherId: other.business.id, auth, cartId: c1.id, linkedCartId: c2.id, doomedCartId: c3.id };
 });
 
-afterAll(() => {
-  process.env.STRIPE_WEBHOOK_SECRET = "";
-  resetEnvForTests();
-});
+afterAll(() => restoreEnv());
 
 const api = (e: Omit<Endpoint, "shape" | "headers" | "badAuth" | "businessIds">): Endpoint => ({
   ...e,

@@ -11,8 +11,8 @@ import { POST as capture } from "@/app/v1/payment/order/capture/route";
 import { POST as refund } from "@/app/v1/payment/order/refund/route";
 import { getDb } from "@/db/client";
 import { orderOperations } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
 import { resetLimiterForTests } from "@/lib/http/rate-limit";
+import { useEnv } from "@/lib/testing/env";
 import { getOrder, type OrderView } from "@/lib/orders/queries";
 import { call, newBusiness, type CallResult } from "@/lib/testing/fixtures";
 import { asStaff, staffSession } from "@/lib/testing/staff";
@@ -44,14 +44,13 @@ afterAll(() => console.info(`[reliability] idempotency: ${sent} requests, 20 at 
 
 /** Stripe mode (StripeMock) for one block; test-mode authorizations are refused while it is on. */
 function onStripe() {
+  let restoreEnv: () => void;
   beforeAll(async () => {
     const url = await stripe.start();
-    Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_reliability_idem", STRIPE_WEBHOOK_SECRET: "whsec_reliability_idem", STRIPE_API_URL: url });
-    resetEnvForTests();
+    restoreEnv = useEnv({ STRIPE_SECRET_KEY: "sk_test_reliability_idem", STRIPE_WEBHOOK_SECRET: "whsec_reliability_idem", STRIPE_API_URL: url });
   });
   afterAll(async () => {
-    Object.assign(process.env, { STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_API_URL: "" });
-    resetEnvForTests();
+    restoreEnv();
     await stripe.stop();
   });
 }

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, like } from "drizzle-orm";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useEnv } from "@/lib/testing/env";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { getDb } from "@/db/client";
 import { carts, events, orders, paymentSessions, payments, stripeEvents } from "@/db/schema";
 import { createCart } from "@/lib/carts/service";
-import { resetEnvForTests } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { call, newBusiness } from "@/lib/testing/fixtures";
 import { placedOrder } from "@/lib/testing/orders";
@@ -30,14 +30,11 @@ const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
 const TOTAL = Number(process.env.RELIABILITY_STRIPE_EVENTS ?? (ON_POSTGRES ? 10_000 : 2_000));
 const START = Math.floor(Date.now() / 1000) - 86_400;
 
+let restoreEnv: () => void;
 beforeAll(() => {
-  process.env.STRIPE_WEBHOOK_SECRET = SECRET;
-  resetEnvForTests();
+  restoreEnv = useEnv({ STRIPE_WEBHOOK_SECRET: SECRET });
 });
-afterAll(() => {
-  process.env.STRIPE_WEBHOOK_SECRET = "";
-  resetEnvForTests();
-});
+afterAll(() => restoreEnv());
 
 /** Runs `work` over `items` with at most `width` at once. */
 async function pool<T>(items: T[], width: number, work: (item: T, i: number) => Promise<void>): Promise<void> {

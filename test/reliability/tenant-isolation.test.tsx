@@ -2,7 +2,7 @@ import path from "node:path";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { renderToString } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
+import { useEnv } from "@/lib/testing/env";
 import { resetLimiterForTests } from "@/lib/http/rate-limit";
 import { useSmtp } from "@/lib/testing/smtp";
 import { filesNamed, handlers, inDialect, requestFor, ROOT, send, STRIPE_SECRET } from "./harness";
@@ -24,12 +24,12 @@ let a: Tenant;
 let b: Tenant;
 let before: Record<string, string[]>;
 let restoreSmtp: () => void;
+let restoreStripe: () => void;
 const counts = { requests: 0, own: 0, pages: 0 };
 
 beforeAll(async () => {
   restoreSmtp = useSmtp(undefined);
-  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_SECRET;
-  resetEnvForTests();
+  restoreStripe = useEnv({ STRIPE_WEBHOOK_SECRET: STRIPE_SECRET });
   a = await richTenant("a");
   b = await richTenant("b");
   // SMTP "configured" (nothing listens there), so sending an outbox message gets as far as finding it.
@@ -38,8 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => {
   restoreSmtp();
-  process.env.STRIPE_WEBHOOK_SECRET = "";
-  resetEnvForTests();
+  restoreStripe();
   console.info(
     `[reliability] tenant isolation: ${Object.keys(ROUTES).length} route files, ${counts.requests} cross-tenant requests (+${counts.own} controls with a's own credentials), ` +
       `${counts.pages} page renders, ${a?.needles.length} values of the first tenant searched for in every answer`,

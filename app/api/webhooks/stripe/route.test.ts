@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useEnv } from "@/lib/testing/env";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { payments, stripeEvents } from "@/db/schema";
@@ -17,14 +18,11 @@ const RUN = randomUUID().slice(0, 8);
 const SECRET = "whsec_cartback_test_secret";
 let seq = 0;
 
+let restoreEnv: () => void;
 beforeAll(() => {
-  process.env.STRIPE_WEBHOOK_SECRET = SECRET;
-  resetEnvForTests();
+  restoreEnv = useEnv({ STRIPE_WEBHOOK_SECRET: SECRET });
 });
-afterAll(() => {
-  process.env.STRIPE_WEBHOOK_SECRET = "";
-  resetEnvForTests();
-});
+afterAll(() => restoreEnv());
 
 type Ref = { businessId: string; cartId: string };
 
