@@ -54,7 +54,11 @@ class HttpError extends Error {
 
 export async function startReferenceServer(options: ReferenceOptions): Promise<ReferenceServer> {
   const sql = postgres(options.databaseUrl, { max: options.max ?? 10, onnotice: () => {} });
-  const ctx: Context = { sql, appUrl: (options.appUrl ?? "http://localhost:3000").replace(/\/+$/, ""), options };
+  // As the app does (db/client.ts): the key lookup and the cart read share two pipelined connections.
+  const pipelined = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
+  // sql.array() looks up array types that postgres.js reads when a pool first connects.
+  await Promise.all([sql`select 1`, pipelined`select 1`]);
+  const ctx: Context = { sql, pipelined, appUrl: (options.appUrl ?? "http://localhost:3000").replace(/\/+$/, ""), options };
   const server = createServer((req, res) => {
     handle(ctx, req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
@@ -71,12 +75,12 @@ export async function startReferenceServer(options: ReferenceOptions): Promise<R
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql.end({ timeout: 5 }), pipelined.end({ timeout: 5 })]);
     },
   };
 }
 
-type Context = { sql: Sql; appUrl: string; options: ReferenceOptions };
+type Context = { sql: Sql; pipelined: Sql; appUrl: string; options: ReferenceOptions };
 
 async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://reference");
@@ -87,7 +91,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   const key = await authorize(ctx, req);
   const cartMatch = /^\/carts\/([^/]+)$/.exec(path);
   if (req.method === "GET" && cartMatch) {
-    const found = await cartWithItems(ctx.sql, key.business_id, decodeURIComponent(cartMatch[1]!));
+    const found = await cartWithItems(ctx.pipelined, key.business_id, decodeURIComponent(cartMatch[1]!));
     if (!found) throw new HttpError(404, "NOT_FOUND", "Cart not found");
     return ok(res, toTrackerCart(view(ctx, found.cart, found.items)));
   }
@@ -159,7 +163,7 @@ async function authorize(ctx: Context, req: IncomingMessage): Promise<KeyRow> {
   const header = req.headers["x-api-key"];
   const key = typeof header === "string" ? header.trim() : undefined;
   if (!key) throw new HttpError(401, "UNAUTHORIZED", "Missing API key");
-  const row = await authenticate(ctx.sql, key, ctx.options.rateLimit === "postgres");
+  const row = await authenticate(ctx.pipelined, key, ctx.options.rateLimit === "postgres");
   if (!row) throw new HttpError(401, "UNAUTHORIZED", "Invalid or revoked API key");
   return row;
 }

@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     const app = await startServer({
       name: "next start",
       command: process.execPath,
-      args: [next, "start", "-p", String(values.port), "-H", "127.0.0.1"],
+      args: [...startFlags(), next, "start", "-p", String(values.port), "-H", "127.0.0.1"],
       env: {
         ...process.env,
         NODE_ENV: "production",
@@ -172,3 +172,9 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+
+/** The Node flags of `npm start` (package.json): the app is measured as production starts it. */
+function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start;
+  return start.split(/\s+/).filter((token) => token.startsWith("--"));
+}

@@ -7,9 +7,16 @@ import { env } from "@/lib/env";
 /** One type for both drivers; a transaction is a Db too. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-type Opened = { db: Db; close: () => Promise<void>; dialect: "pglite" | "postgres" };
+type Opened = {
+  db: Db;
+  /** For short single statements on hot paths (see openPostgres); the same as `db` where there is one connection. */
+  pipelined?: Db;
+  close: () => Promise<void>;
+  dialect: "pglite" | "postgres";
+};
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
+const PIPELINED_CONNECTIONS = 2;
 
 // Next bundles routes separately; a global keeps one database per process (and PGlite allows
 // only one opener of its data folder).
@@ -17,6 +24,15 @@ const holder = globalThis as typeof globalThis & { __cartbackDb?: Promise<Opened
 
 export function getDb(): Promise<Db> {
   return opened().then((o) => o.db);
+}
+
+/**
+ * The API's hot single statements (the key lookup, reading a cart): a short statement is answered
+ * faster pipelined behind others on a few connections than alone on one of many. Not for
+ * transactions or long reads, which would hold up the statements queued behind them.
+ */
+export function getPipelinedDb(): Promise<Db> {
+  return opened().then((o) => o.pipelined ?? o.db);
 }
 
 export function opened(): Promise<Opened> {
@@ -50,19 +66,36 @@ export async function openPostgres(url: string, options: { max?: number; migrate
   const { drizzle } = await import("drizzle-orm/postgres-js");
   if (options.migrate ?? true) await migratePostgres(url);
   const target = postgresTarget(url);
-  const client = postgres(target.url, {
-    host: target.host,
-    max: options.max ?? 10,
-    onnotice: () => {},
-    // While the database is down, queries wait for a pool connection to reconnect; postgres.js's
-    // defaults (30 s connect timeout, reconnect backoff growing to 20 s) turn an outage into
-    // requests hanging for seconds and a slow recovery. Bounded, they fail fast as 503s and the
-    // pool is back within a quarter of a second (reliability/faults.ts measures both).
-    connect_timeout: 5,
-    backoff: (attempt) => Math.min(0.05 * 2 ** attempt, 0.25),
-  });
+  const connect = (max: number, backoff: (attempt: number) => number) =>
+    postgres(target.url, {
+      host: target.host,
+      max,
+      onnotice: () => {},
+      // While the database is down, queries wait for a pool connection to reconnect; postgres.js's
+      // defaults (30 s connect timeout, reconnect backoff growing to 20 s) turn an outage into
+      // requests hanging for seconds and a slow recovery. Bounded, they fail fast as 503s and the
+      // pool is back within a quarter of a second (reliability/faults.ts measures both).
+      connect_timeout: 5,
+      backoff,
+    });
+  const client = connect(options.max ?? 10, (attempt) => Math.min(0.05 * 2 ** attempt, 0.25));
+  // postgres.js sends a statement to an idle connection while it has one, and only queues it
+  // behind others when all are busy. With two connections, concurrent statements share a socket
+  // write and a backend wake-up: GET /api/carts/:id serves about a third more requests (bench/RESULTS.md).
+  // While the database is down, each failed connection attempt takes one queued statement with it:
+  // with two connections and a backoff, statements would wait seconds for their turn to fail, so
+  // these retry at once (only while statements are queued).
+  const pipelinedClient = connect(PIPELINED_CONNECTIONS, () => 0);
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, dialect: "postgres", close: () => client.end({ timeout: 5 }) };
+  const pipelined = drizzle(pipelinedClient, { schema }) as unknown as Db;
+  return {
+    db,
+    pipelined,
+    dialect: "postgres",
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), pipelinedClient.end({ timeout: 5 })]);
+    },
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { events } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { enqueueDeliveries } from "@/lib/webhooks/outbox";
+import { enqueueDeliveries, insertFindingSubscriptions, isWebhookEvent } from "@/lib/webhooks/outbox";
 
 export type EventType =
   | "cart.created"
@@ -48,7 +48,7 @@ export async function recordEvent(tx: Db, event: NewEvent): Promise<string> {
   return (await recordEvents(tx, [event]))[0]!;
 }
 
-/** Several events of one business in one change, in order: one insert, one look at its webhook endpoints. */
+/** Several events of one business in one change, in order: one statement inserts them and finds the endpoints they go to. */
 export async function recordEvents(tx: Db, list: NewEvent[]): Promise<string[]> {
   if (list.length === 0) return [];
   if (list.some((e) => e.businessId !== list[0]!.businessId)) throw new Error("recordEvents: events of one business only");
@@ -60,8 +60,9 @@ export async function recordEvents(tx: Db, list: NewEvent[]): Promise<string[]> 
     data: event.data ?? {},
     createdAt: event.at ?? new Date(),
   }));
-  await tx.insert(events).values(rows);
-  await enqueueDeliveries(tx, rows);
+  const published = [...new Set(rows.map((row) => row.type).filter(isWebhookEvent))];
+  if (published.length === 0) await tx.insert(events).values(rows);
+  else await enqueueDeliveries(tx, rows, await insertFindingSubscriptions(tx, rows, published));
   return rows.map((row) => row.id);
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, getPipelinedDb, type Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
 import { apiKeys, businesses } from "@/db/schema";
 import { newId, newSecret } from "@/lib/ids";
@@ -92,7 +92,7 @@ export type Counted = { points: number; expire: Date | null };
 export async function authenticate(headers: Headers, countIn?: CountIn): Promise<{ business: Business; apiKey: ApiKey; counted?: Counted }> {
   const key = keyFromHeaders(headers);
   if (!key) throw new ApiError("unauthorized", "Missing API key: send x-api-key or Authorization: Bearer");
-  const db = await getDb();
+  const db = await getPipelinedDb();
   const now = Date.now();
   const keyHash = hashKey(key);
   const [row] = countIn

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, getPipelinedDb, type Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import { linkUrl } from "@/lib/links/url";
@@ -112,7 +112,7 @@ const getCartStatement = preparedPerDb((db) =>
 
 /** One cart of the business, with items and live link; undefined for a missing or another tenant's cart. */
 export async function getCart(businessId: string, cartId: string, db?: Db): Promise<CartView | undefined> {
-  db ??= await getDb();
+  db ??= await getPipelinedDb();
   const [row] = await getCartStatement(db).execute({ businessId, cartId, now: new Date().toISOString() });
   return row && toView(row);
 }

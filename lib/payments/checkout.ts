@@ -1,5 +1,5 @@
 import { and, eq, gt } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { businesses, discountCodes, paymentSessions, recoveryLinks } from "@/db/schema";
 import type { CartView } from "@/lib/carts/queries";
 import { env } from "@/lib/env";
@@ -175,8 +175,17 @@ export async function startOrderPaymentSession(
  * Closes the open Stripe sessions of a cart (after it was paid) or of a link (revoked or replaced),
  * so an old tab cannot take a second payment. Best effort: Stripe may already have closed them.
  */
-export async function expireOpenSessions(scope: { cartId: string } | { recoveryLinkId: string } | { orderId: string }): Promise<void> {
-  const db = await getDb();
+export async function expireOpenSessions(scope: SessionScope): Promise<void> {
+  await expireAtStripe(await closeOpenSessions(await getDb(), scope));
+}
+
+type SessionScope = { cartId: string } | { recoveryLinkId: string } | { orderId: string };
+
+/**
+ * Marks the scope's open sessions expired (in the caller's transaction, if any) and returns their
+ * Stripe ids, for expireAtStripe once the change is committed.
+ */
+export async function closeOpenSessions(db: Db, scope: SessionScope): Promise<string[]> {
   const where =
     "cartId" in scope
       ? eq(paymentSessions.cartId, scope.cartId)
@@ -188,13 +197,14 @@ export async function expireOpenSessions(scope: { cartId: string } | { recoveryL
     .set({ status: "expired" })
     .where(and(where, eq(paymentSessions.status, "open")))
     .returning({ provider: paymentSessions.provider, providerSessionId: paymentSessions.providerSessionId });
+  return open.flatMap((s) => (s.provider === "stripe" && s.providerSessionId ? [s.providerSessionId] : []));
+}
+
+/** Closes Checkout Sessions at Stripe so their tabs can no longer take a payment; best effort. */
+export async function expireAtStripe(sessionIds: string[]): Promise<void> {
   const client = stripe();
-  if (!client) return;
-  await Promise.all(
-    open
-      .filter((s) => s.provider === "stripe" && s.providerSessionId)
-      .map((s) => client.checkout.sessions.expire(s.providerSessionId!).catch(() => undefined)),
-  );
+  if (!client || sessionIds.length === 0) return;
+  await Promise.all(sessionIds.map((id) => client.checkout.sessions.expire(id).catch(() => undefined)));
 }
 
 /** What the test checkout page shows and where the customer goes after paying. */

@@ -7,7 +7,7 @@ import { recordEvent } from "@/lib/events";
 import { fromStripeAmount, isCurrency } from "@/lib/money";
 import { releaseHold } from "@/lib/twig/provider";
 import { recordAuthorization } from "@/lib/twig/service";
-import { expireOpenSessions } from "./checkout";
+import { closeOpenSessions, expireAtStripe } from "./checkout";
 import { recordPayment, type PaymentOutcome } from "./service";
 
 export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
@@ -52,16 +52,20 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
     if (inserted.length === 0) return { outcome: "duplicate" as const };
 
     const { outcome, ref, release } = await apply(tx, event);
-    await tx
-      .update(stripeEvents)
-      .set({ outcome, businessId: ref?.businessId ?? null, cartId: ref?.cartId ?? null })
-      .where(eq(stripeEvents.id, event.id));
-    return { outcome, settled: outcome === "applied" ? ref : undefined, release };
+    const settled = outcome === "applied" ? ref : undefined;
+    // Sent together (one round trip). Once paid, other open tabs of the cart or order must not
+    // take a second payment: their sessions close with this change, and at Stripe after it.
+    const [, toExpire] = await Promise.all([
+      tx
+        .update(stripeEvents)
+        .set({ outcome, businessId: ref?.businessId ?? null, cartId: ref?.cartId ?? null })
+        .where(eq(stripeEvents.id, event.id)),
+      settled ? closeOpenSessions(tx, settled.orderId ? { orderId: settled.orderId } : { cartId: settled.cartId! }) : [],
+    ]);
+    return { outcome, release, toExpire };
   });
   if ("release" in result && result.release) await releaseHold(result.release);
-  // Once paid, other open Stripe tabs for the same cart or order must not take a second payment.
-  if ("settled" in result && result.settled?.cartId) await expireOpenSessions({ cartId: result.settled.cartId });
-  if ("settled" in result && result.settled?.orderId) await expireOpenSessions({ orderId: result.settled.orderId });
+  if ("toExpire" in result && result.toExpire?.length) await expireAtStripe(result.toExpire);
   return result.outcome;
 }
 

@@ -1,6 +1,7 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
+import { WEBHOOK_EVENTS, events, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
+import { textArray } from "@/db/sql";
 import { getCart } from "@/lib/carts/queries";
 import { toTrackerCart } from "@/lib/carts/tracker";
 import { newId } from "@/lib/ids";
@@ -16,29 +17,39 @@ export function isWebhookEvent(type: string): type is WebhookEventType {
 
 type EventRow = { id: string; businessId: string; type: string; subjectId: string; createdAt: Date };
 
+/** An active endpoint of the business subscribed to an event type: one delivery each. */
+type Subscription = { endpointId: string; type: string };
+
 /**
- * Inside the transaction that records domain events: one pending delivery per active endpoint
- * subscribed to each, with the payload fixed now. The events and their deliveries commit (or
- * vanish) together with the change that caused them, so a crash can neither lose nor invent a webhook.
+ * Inserts events of one business and, in the same statement, finds its endpoints subscribed to
+ * each of `types` (one round trip for both).
  */
-export async function enqueueDeliveries(tx: Db, events: EventRow[]): Promise<void> {
-  const published = events.filter((event) => isWebhookEvent(event.type));
-  if (published.length === 0) return;
-  const endpoints = await tx
-    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+export async function insertFindingSubscriptions(tx: Db, rows: (typeof events.$inferInsert)[], types: WebhookEventType[]): Promise<Subscription[]> {
+  const businessId = rows[0]!.businessId;
+  const inserted = tx.$with("inserted").as(tx.insert(events).values(rows).returning({ id: events.id }));
+  return tx
+    .with(inserted)
+    .select({ endpointId: webhookEndpoints.id, type: sql<string>`t.type` })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.businessId, published[0]!.businessId), eq(webhookEndpoints.status, "active")));
-  if (endpoints.length === 0) return;
+    .innerJoin(sql`unnest(${textArray(types)}) t(type)`, subscribedEndpoint(sql`${webhookEndpoints}`, businessId, sql`t.type`));
+}
+
+/**
+ * Inside the transaction that records domain events: one pending delivery per subscription of
+ * each, with the payload fixed now. The events and their deliveries commit (or vanish) together
+ * with the change that caused them, so a crash can neither lose nor invent a webhook.
+ */
+export async function enqueueDeliveries(tx: Db, events: EventRow[], subscriptions: Subscription[]): Promise<void> {
   const deliveries = [];
-  for (const event of published) {
-    const subscribed = endpoints.filter((e) => e.events.includes(event.type as WebhookEventType));
+  for (const event of events) {
+    const subscribed = subscriptions.filter((s) => s.type === event.type);
     if (subscribed.length === 0) continue;
     const payload = await webhookPayload(tx, event);
-    for (const endpoint of subscribed) {
+    for (const { endpointId } of subscribed) {
       deliveries.push({
         id: newId("whd"),
         businessId: event.businessId,
-        endpointId: endpoint.id,
+        endpointId,
         eventId: event.id,
         eventType: event.type,
         payload,
@@ -50,8 +61,8 @@ export async function enqueueDeliveries(tx: Db, events: EventRow[]): Promise<voi
 }
 
 /**
- * In SQL, what enqueueDeliveries asks of an endpoint (alias `w`): the business's, active, and
- * subscribed to the event type; for statements that write events and their deliveries at once.
+ * Which endpoints (alias `w`) get an event: the business's, active, and subscribed to its type.
+ * The one place this rule is written; statements that write events find their deliveries with it.
  */
 export function subscribedEndpoint(w: SQL, businessId: string, eventType: SQL): SQL {
   return sql`${w}.business_id = ${businessId} and ${w}.status = 'active' and ${w}.events @> jsonb_build_array(${eventType})`;

@@ -420,6 +420,23 @@ describe("worker delivery", () => {
     expect(await due(business)).toBe(0);
   });
 
+  it("records each answer as it comes: a slow endpoint does not hold back the batch's other results", async () => {
+    const { business } = await newBusiness();
+    const fast = await endpointFor(business);
+    const slow = await endpointFor(business);
+    let answerSlow: (() => void) | undefined;
+    behaviours.set(slow.path, (res) => void (answerSlow = () => res.writeHead(200).end("late")));
+    await createCart(business, cartInput);
+
+    const pass = due(business);
+    await vi.waitFor(async () => expect((await onlyDelivery(fast.id)).status).toBe("delivered"), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(answerSlow).toBeDefined());
+    expect((await onlyDelivery(slow.id)).status).toBe("pending");
+    answerSlow!();
+    expect(await pass).toBe(2);
+    expect(await onlyDelivery(slow.id)).toMatchObject({ status: "delivered", responseBody: "late" });
+  });
+
   it("retries 4xx answers other than 410", async () => {
     const { business } = await newBusiness();
     const endpoint = await endpointFor(business);
