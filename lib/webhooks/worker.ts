@@ -101,8 +101,8 @@ export type AttemptOptions = {
 export async function deliverDue(now = new Date(), limit = 25, options: Pick<AttemptOptions, "timeoutMs"> & { businessId?: string } = {}): Promise<number> {
   const claimed = await claim(now, limit, options.businessId);
   // Each answer is recorded as it comes, not when the slowest endpoint of the batch is done. The
-  // successes (the bulk of a busy worker's batch) that come within a few milliseconds of each
-  // other are recorded in one statement; failures one by one.
+  // successes (the bulk of a busy worker's batch) that come within 20 ms of each other are
+  // recorded in one statement; failures one by one.
   const delivered = inGroups(recordDelivered, SUCCESS_GROUP_MS);
   await Promise.all(
     claimed.map(async (c) => {
