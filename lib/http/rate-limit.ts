@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { env, rateLimitStore } from "@/lib/env";
-import { getPipelinedDb } from "@/db/client";
+import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import type { CountIn, Counted } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
@@ -52,7 +52,7 @@ async function storeFactory(): Promise<(b: Budget) => RateLimiterAbstract> {
     }
     case "postgres": {
       const { PreparedRateLimiterDrizzle } = await import("./rate-limit-postgres");
-      const storeClient = await getPipelinedDb();
+      const storeClient = await getDb();
       return (b) => new PreparedRateLimiterDrizzle({ points: b.points, duration: b.duration, keyPrefix: b.prefix, storeClient, schema: rateLimits, insuranceLimiter: memory(b) });
     }
     default:
