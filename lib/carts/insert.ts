@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { executePrepared } from "@/db/prepared";
 import { rowsOf } from "@/db/rows";
 import { textArray } from "@/db/sql";
 import type { EventType } from "@/lib/events";
@@ -36,7 +37,7 @@ export async function writeNewCart(db: Db, { events: owed, ...cart }: NewCart): 
       return value === null ? null : String(value);
     }));
 
-  const result = await db.execute(sql`
+  const result = await executePrepared(db, sql`
     with customer as (
       insert into customers (id, business_id, email, name) values (${newId("cust")}, ${cart.businessId}, ${cart.customerEmail}, ${cart.customerName ?? null})
       on conflict (business_id, email) do update

@@ -1,9 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { carts, paymentSessions, payments, recoveryMessages } from "@/db/schema";
-import { recordEvent, recordEvents } from "@/lib/events";
+import { executePrepared } from "@/db/prepared";
+import { rowsOf } from "@/db/rows";
 import { newId } from "@/lib/ids";
 import { redeemDiscount } from "@/lib/recovery/discounts";
+import { enqueueDeliveries } from "@/lib/webhooks/outbox";
+import { writeCartPayment } from "./cart-payment";
+import { paymentWrites } from "./payment-writes";
 
 export type PaymentInput = ProviderPayment & { cartId: string; channel: "link" | "checkout" | "direct" };
 
@@ -19,60 +22,13 @@ export type PaymentOutcome = "recovered" | "already_recorded" | "duplicate_payme
  * session's discount code is used up with the payment that recovers the cart, never by a second one.
  */
 export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOutcome> {
-  const [cart] = await tx
-    .select({ id: carts.id, status: carts.status })
-    .from(carts)
-    .where(and(eq(carts.businessId, p.businessId), eq(carts.id, p.cartId)))
-    .for("update");
-  if (!cart) return "no_cart";
-
-  const paymentId = await insertPayment(tx, p, { cartId: cart.id });
-  if (!paymentId) return "already_recorded";
-
-  const source = await sessionSource(tx, p);
-  const attribution = source?.messageId ? { channel: "email", step: source.stepPosition } : { channel: p.channel, step: null };
-  const data = {
-    paymentId,
-    provider: p.provider,
-    providerPaymentId: p.providerPaymentId,
-    amountMinor: String(p.amountMinor),
-    currency: p.currency,
-    channel: attribution.channel,
-    ...(attribution.step !== null ? { step: attribution.step } : {}),
-  };
-  if (cart.status === "recovered") {
-    // A second, different payment for a cart already paid: keep it visible so staff can refund it.
-    await recordEvent(tx, { businessId: p.businessId, type: "payment.duplicate", subjectId: cart.id, data, at: p.paidAt });
-    return "duplicate_payment";
+  const written = await writeCartPayment(tx, p);
+  if (written.subscriptions.length > 0) {
+    const rows = written.events.map((e) => ({ ...e, businessId: p.businessId, subjectId: p.cartId, createdAt: p.paidAt }));
+    await enqueueDeliveries(tx, rows, written.subscriptions);
   }
-  await tx
-    .update(carts)
-    .set({
-      status: "recovered",
-      recoveredAt: p.paidAt,
-      recoveredAmountMinor: p.amountMinor,
-      recoveryChannel: attribution.channel,
-      recoveryStep: attribution.step,
-      updatedAt: new Date(),
-    })
-    .where(eq(carts.id, cart.id));
-  await recordEvents(tx, [
-    { businessId: p.businessId, type: "payment.succeeded", subjectId: cart.id, data, at: p.paidAt },
-    { businessId: p.businessId, type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: p.paidAt },
-  ]);
-  if (source?.discountCodeId) await redeemDiscount(tx, source.discountCodeId, paymentId, p.paidAt);
-  return "recovered";
-}
-
-/** The recovery email (and its step) and the discount code of the session that took the payment. */
-async function sessionSource(tx: Db, p: PaymentInput) {
-  if (!p.paymentSessionId) return undefined;
-  const [row] = await tx
-    .select({ messageId: paymentSessions.messageId, discountCodeId: paymentSessions.discountCodeId, stepPosition: recoveryMessages.stepPosition })
-    .from(paymentSessions)
-    .leftJoin(recoveryMessages, and(eq(recoveryMessages.id, paymentSessions.messageId), eq(recoveryMessages.cartId, paymentSessions.cartId)))
-    .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId), eq(paymentSessions.cartId, p.cartId)));
-  return row;
+  if (written.discountCodeId) await redeemDiscount(tx, written.discountCodeId, written.paymentId, p.paidAt);
+  return written.outcome;
 }
 
 /** What every recorded payment has, whether it pays for a cart or an order. */
@@ -94,34 +50,10 @@ export type ProviderPayment = {
  * new payment's id, or undefined when it was already recorded (then only a missing Checkout
  * Session id is filled in: payment_intent.succeeded may have arrived first, without it).
  */
-export async function insertPayment(tx: Db, p: ProviderPayment, subject: { cartId: string } | { orderId: string }): Promise<string | undefined> {
-  const inserted = await tx
-    .insert(payments)
-    .values({
-      id: newId("pay"),
-      businessId: p.businessId,
-      ...subject,
-      provider: p.provider,
-      providerPaymentId: p.providerPaymentId,
-      providerSessionId: p.providerSessionId ?? null,
-      amountMinor: p.amountMinor,
-      currency: p.currency,
-      paidAt: p.paidAt,
-    })
-    .onConflictDoNothing({ target: [payments.provider, payments.providerPaymentId] })
-    .returning({ id: payments.id });
-  if (p.paymentSessionId) {
-    await tx
-      .update(paymentSessions)
-      .set({ status: "complete", completedAt: p.paidAt })
-      .where(and(eq(paymentSessions.id, p.paymentSessionId), eq(paymentSessions.businessId, p.businessId)));
-  }
-  if (inserted.length > 0) return inserted[0]!.id;
-  if (p.providerSessionId) {
-    await tx
-      .update(payments)
-      .set({ providerSessionId: sql`coalesce(${payments.providerSessionId}, ${p.providerSessionId})` })
-      .where(and(eq(payments.provider, p.provider), eq(payments.providerPaymentId, p.providerPaymentId)));
-  }
-  return undefined;
+export async function insertPayment(tx: Db, p: ProviderPayment, subject: { orderId: string }): Promise<string | undefined> {
+  const paymentId = newId("pay");
+  const result = await executePrepared(tx, sql`
+    with subject as (select ${subject.orderId}::text as id), ${paymentWrites(p, paymentId, { column: "order_id", from: "subject" })}
+    select id from pay where id = ${paymentId}::text`);
+  return rowsOf<{ id: string }>(result).length > 0 ? paymentId : undefined;
 }

@@ -8,7 +8,8 @@ import { fromStripeAmount, isCurrency } from "@/lib/money";
 import { releaseHold } from "@/lib/twig/provider";
 import { recordAuthorization } from "@/lib/twig/service";
 import { closeOpenSessions, expireAtStripe } from "./checkout";
-import { recordPayment, type PaymentOutcome } from "./service";
+import { writeStripeCartPayment } from "./cart-payment";
+import { recordPayment, type PaymentInput, type PaymentOutcome } from "./service";
 
 export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
 
@@ -33,10 +34,13 @@ function ours(metadata: Stripe.Metadata | null | undefined): Ours | undefined {
 /**
  * Applies one verified Stripe event exactly once. The event id is inserted in the same
  * transaction as its effects: a duplicate (even a concurrent one, which waits on the unique id)
- * changes nothing, and a crash leaves neither the record nor the effect.
+ * changes nothing, and a crash leaves neither the record nor the effect. A paid cart, the
+ * commonest event, is applied in one statement that records the event with its effects.
  */
 export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEventOutcome> {
   const db = await getDb();
+  const fast = await paidCartInOneStatement(db, event);
+  if (fast) return fast;
   const result = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(stripeEvents)
@@ -69,43 +73,80 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
   return result.outcome;
 }
 
+/**
+ * The commonest event, a recovery link's cart paid, in one statement (writeStripeCartPayment):
+ * undefined when the event is another kind, or when what it owes (webhooks, a discount code)
+ * needs the transaction below.
+ */
+async function paidCartInOneStatement(db: Db, event: Stripe.Event): Promise<StripeEventOutcome | undefined> {
+  const reported = reportedPayment(event);
+  const payment = reported?.ref.cartId ? cartPayment(reported.ref, reported.payment) : undefined;
+  if (!payment) return undefined;
+  const receipt = { id: event.id, type: event.type, livemode: event.livemode, createdAt: new Date(event.created * 1000) };
+  const written = await writeStripeCartPayment(db, receipt, payment);
+  if (written.kind === "needs_transaction") return undefined;
+  if (written.duplicate) return "duplicate";
+  await expireAtStripe(written.toExpire);
+  return eventOutcome(written.outcome);
+}
+
+/** What a cart's payment made of its event (writeStripeCartPayment writes the same in SQL). */
+function eventOutcome(outcome: PaymentOutcome): "applied" | "recorded" | "unmatched" {
+  return outcome === "recovered" ? "applied" : outcome === "no_cart" ? "unmatched" : "recorded";
+}
+
+type ReportedPayment = { providerPaymentId: string; providerSessionId: string | null; amount: number; currency: string | null; paidAt: number };
+
+/** The payment a paid Checkout Session or PaymentIntent of ours reports; holds and unpaid sessions report none. */
+function reportedPayment(event: Stripe.Event): { ref: Ours; payment: ReportedPayment } | undefined {
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded": {
+      const session = event.data.object;
+      const ref = ours(session.metadata);
+      // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
+      if (!ref || isHold(session.metadata) || session.payment_status === "unpaid") return undefined;
+      const paymentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+      return {
+        ref,
+        payment: { providerPaymentId: paymentId ?? session.id, providerSessionId: session.id, amount: session.amount_total ?? 0, currency: session.currency, paidAt: event.created },
+      };
+    }
+    case "payment_intent.succeeded": {
+      const intent = event.data.object;
+      const ref = ours(intent.metadata);
+      // A held intent succeeds when we capture it; the capture call itself recorded that.
+      if (!ref || isHold(intent.metadata)) return undefined;
+      return {
+        ref,
+        payment: { providerPaymentId: intent.id, providerSessionId: null, amount: intent.amount_received, currency: intent.currency, paidAt: event.created },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
 async function apply(tx: Db, event: Stripe.Event): Promise<{ outcome: Exclude<StripeEventOutcome, "duplicate">; ref?: Ours; release?: string }> {
+  const reported = reportedPayment(event);
+  if (reported) return paid(tx, reported.ref, reported.payment);
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const session = event.data.object;
       const ref = ours(session.metadata);
       if (!ref) return { outcome: "ignored" };
-      if (isHold(session.metadata)) {
-        // A hold completes unpaid: the funds are authorized, not yet captured.
-        if (event.type !== "checkout.session.completed") return { outcome: "recorded", ref };
+      // A hold completes unpaid: the funds are authorized, not yet captured.
+      if (isHold(session.metadata) && event.type === "checkout.session.completed") {
         const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
         return authorized(tx, ref, { intentId, amount: session.amount_total, currency: session.currency, at: event.created });
       }
-      // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
-      if (session.payment_status === "unpaid") return { outcome: "recorded", ref };
-      const paymentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
-      return paid(tx, ref, {
-        providerPaymentId: paymentId ?? session.id,
-        providerSessionId: session.id,
-        amount: session.amount_total ?? 0,
-        currency: session.currency,
-        paidAt: event.created,
-      });
+      // Unpaid (a bank debit succeeds later, in async_payment_succeeded), or a hold's later event.
+      return { outcome: "recorded", ref };
     }
     case "payment_intent.succeeded": {
-      const intent = event.data.object;
-      const ref = ours(intent.metadata);
-      if (!ref) return { outcome: "ignored" };
-      // A held intent succeeds when we capture it; the capture call itself recorded that.
-      if (isHold(intent.metadata)) return { outcome: "recorded", ref };
-      return paid(tx, ref, {
-        providerPaymentId: intent.id,
-        providerSessionId: null,
-        amount: intent.amount_received,
-        currency: intent.currency,
-        paidAt: event.created,
-      });
+      const ref = ours(event.data.object.metadata);
+      return ref ? { outcome: "recorded", ref } : { outcome: "ignored" };
     }
     case "payment_intent.amount_capturable_updated": {
       const intent = event.data.object;
@@ -165,11 +206,7 @@ async function authorized(
   return { outcome: outcome === "authorized" ? "applied" : "recorded", ref, release: outcome === "not_authorizable" ? a.intentId : undefined };
 }
 
-async function paid(
-  tx: Db,
-  ref: Ours,
-  p: { providerPaymentId: string; providerSessionId: string | null; amount: number; currency: string | null; paidAt: number },
-): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
+async function paid(tx: Db, ref: Ours, p: ReportedPayment): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
   const currency = (p.currency ?? "").toUpperCase();
   if (!isCurrency(currency)) return { outcome: "unmatched", ref };
   if (ref.orderId) {
@@ -187,7 +224,14 @@ async function paid(
     if (outcome === "no_order") return { outcome: "unmatched", ref };
     return { outcome: outcome === "paid" ? "applied" : "recorded", ref };
   }
-  const outcome: PaymentOutcome = await recordPayment(tx, {
+  return { outcome: eventOutcome(await recordPayment(tx, cartPayment(ref, p)!)), ref };
+}
+
+/** A recovery link's cart payment as recordPayment takes it; undefined for a currency we do not know. */
+function cartPayment(ref: Ours, p: ReportedPayment): PaymentInput | undefined {
+  const currency = (p.currency ?? "").toUpperCase();
+  if (!isCurrency(currency)) return undefined;
+  return {
     businessId: ref.businessId,
     cartId: ref.cartId!,
     provider: "stripe",
@@ -198,7 +242,5 @@ async function paid(
     currency,
     paidAt: new Date(p.paidAt * 1000),
     channel: "link",
-  });
-  if (outcome === "no_cart") return { outcome: "unmatched", ref };
-  return { outcome: outcome === "recovered" ? "applied" : "recorded", ref };
+  };
 }
