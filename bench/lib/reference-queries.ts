@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { newId } from "@/lib/ids";
+import { stripeCartPaymentSql } from "@/lib/payments/cart-payment";
 
 /**
  * The SQL the app issues for each benchmarked request (captured from Drizzle's log), written
@@ -8,6 +10,8 @@ import { newId } from "@/lib/ids";
  * lib/http/rate-limit.ts, lib/carts/{queries,counts,service}.ts, lib/events.ts, lib/webhooks/outbox.ts,
  * lib/analytics/carts.ts and lib/payments/{stripe-events,service,checkout}.ts.
  */
+
+const dialect = new PgDialect();
 export type Tx = Sql | TransactionSql;
 
 export type CartRow = {
@@ -158,16 +162,6 @@ export async function analyticsSeries(sql: Sql, businessId: string, from: Date, 
 
 const PUBLIC_EVENTS = new Set(["cart.abandoned", "cart.recovered"]);
 
-/** lib/events.ts recordEvents: one insert, then lib/webhooks/outbox.ts's endpoint lookup if any is public. */
-async function recordEvents(tx: TransactionSql, businessId: string, events: { type: string; subjectId: string; data: Record<string, unknown>; at: Date }[]): Promise<void> {
-  const rows = events.map((e) => ({ id: newId("evt"), business_id: businessId, type: e.type, subject_id: e.subjectId, data: tx.json(e.data as never), created_at: e.at }));
-  await tx`insert into events ${tx(rows)}`;
-  if (events.some((e) => PUBLIC_EVENTS.has(e.type))) {
-    // The benchmark's business has no webhook endpoint during these scenarios: nothing to enqueue.
-    await tx`select id, events from webhook_endpoints where (webhook_endpoints.business_id = ${businessId} and webhook_endpoints.status = ${"active"})`;
-  }
-}
-
 export type NewCart = {
   businessId: string;
   email: string;
@@ -237,44 +231,22 @@ export type PaidSession = { eventId: string; type: string; livemode: boolean; cr
 
 /**
  * lib/payments/stripe-events.ts handleStripeEvent for a paid checkout.session.completed of a
- * recovery link's cart: dedup row, cart lock, payment, recovery, events, outcome; then the
- * cart's other open sessions are expired.
+ * recovery link's cart: the app's own statement (lib/payments/cart-payment.ts), turned into text
+ * and parameters by Drizzle's dialect and run prepared, without Drizzle's session.
  */
 export async function applyPaidSession(sql: Sql, e: PaidSession): Promise<"duplicate" | "applied" | "recorded" | "unmatched"> {
-  const outcome = await sql.begin(async (tx) => {
-    const inserted = await tx`insert into stripe_events (id, type, livemode, stripe_created_at, outcome)
-      values (${e.eventId}, ${e.type}, ${e.livemode}, ${new Date(e.created * 1000)}, ${"pending"}) on conflict do nothing returning id`;
-    if (inserted.length === 0) return "duplicate" as const;
-    const paidAt = new Date(e.created * 1000);
-    const [cart] = await tx<{ id: string; status: string }[]>`select id, status from carts
-      where (carts.business_id = ${e.businessId} and carts.id = ${e.cartId}) for update`;
-    let result: "applied" | "recorded" | "unmatched" = "unmatched";
-    if (cart) {
-      const [payment] = await tx<{ id: string }[]>`insert into payments (id, business_id, cart_id, provider, provider_payment_id, provider_session_id, amount_minor, currency, paid_at)
-        values (${newId("pay")}, ${e.businessId}, ${cart.id}, ${"stripe"}, ${e.paymentIntent}, ${e.sessionId}, ${String(e.amountMinor)}, ${e.currency}, ${paidAt})
-        on conflict (provider, provider_payment_id) do nothing returning id`;
-      result = "recorded";
-      if (payment) {
-        const data = { paymentId: payment.id, provider: "stripe", providerPaymentId: e.paymentIntent, amountMinor: String(e.amountMinor), currency: e.currency, channel: "link" };
-        if (cart.status === "recovered") {
-          await recordEvents(tx, e.businessId, [{ type: "payment.duplicate", subjectId: cart.id, data, at: paidAt }]);
-        } else {
-          await tx`update carts set status = ${"recovered"}, recovered_at = ${paidAt}, recovered_amount_minor = ${String(e.amountMinor)},
-            recovery_channel = ${"link"}, recovery_step = ${null}, updated_at = ${new Date()} where carts.id = ${cart.id}`;
-          await recordEvents(tx, e.businessId, [
-            { type: "payment.succeeded", subjectId: cart.id, data, at: paidAt },
-            { type: "cart.recovered", subjectId: cart.id, data: { ...data, from: cart.status }, at: paidAt },
-          ]);
-          result = "applied";
-        }
-      }
-    }
-    await tx`update stripe_events set outcome = ${result}, business_id = ${e.businessId}, cart_id = ${e.cartId} where stripe_events.id = ${e.eventId}`;
-    return result;
-  });
-  if (outcome === "applied") {
-    await sql`update payment_sessions set status = ${"expired"} where (payment_sessions.cart_id = ${e.cartId} and payment_sessions.status = ${"open"})
-      returning provider, provider_session_id`;
-  }
-  return outcome;
+  const paidAt = new Date(e.created * 1000);
+  const statement = stripeCartPaymentSql(
+    { id: e.eventId, type: e.type, livemode: e.livemode, createdAt: paidAt },
+    {
+      businessId: e.businessId, cartId: e.cartId, provider: "stripe", providerPaymentId: e.paymentIntent, providerSessionId: e.sessionId,
+      paymentSessionId: null, amountMinor: e.amountMinor, currency: e.currency, paidAt, channel: "link",
+    },
+  );
+  const query = dialect.sqlToQuery(statement);
+  const [row] = await sql.unsafe<{ outcome: string; received: number; needs_transaction: boolean }[]>(query.sql, query.params as never[], { prepare: true });
+  // The benchmark's business has no webhook endpoints and its sessions no discount codes.
+  if (row!.needs_transaction) throw new Error("the reference handles only events the app applies in one statement");
+  if (row!.received === 0) return "duplicate";
+  return row!.outcome === "recovered" ? "applied" : row!.outcome === "no_cart" ? "unmatched" : "recorded";
 }

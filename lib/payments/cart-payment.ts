@@ -52,37 +52,42 @@ export async function writeCartPayment(db: Db, p: PaymentInput): Promise<CartPay
  * nothing is written and the caller applies the event in a transaction.
  */
 export async function writeStripeCartPayment(db: Db, receipt: Receipt, p: PaymentInput): Promise<ReceiptWrite> {
-  const ids = paymentIds();
-  const [row] = rowsOf<StatementRow & { needs_transaction: boolean; received: number; to_expire: unknown }>(
-    await executePrepared(db, sql`
-      with blocked as (
-        select exists (select 1 from stripe_events where id = ${receipt.id}::text) as seen,
-          exists (select 1 from webhook_endpoints w where ${subscribedEndpoint(sql`w`, p.businessId, sql`'cart.recovered'::text`)})
-          ${p.paymentSessionId ? sql`or exists (select 1 from payment_sessions where id = ${p.paymentSessionId}::text and discount_code_id is not null)` : sql``}
-            as needs_transaction
-      ),
-      ${cartPaymentCtes(p, ids, sql`not (select seen or needs_transaction from blocked)`)},
-      receipt as (
-        insert into stripe_events (id, type, livemode, stripe_created_at, business_id, cart_id, outcome)
-        select ${receipt.id}::text, ${receipt.type}::text, ${receipt.livemode}::boolean, ${receipt.createdAt.toISOString()}::timestamptz,
-          ${p.businessId}::text, ${p.cartId}::text,
-          -- stripe-events.ts eventOutcome
-          case o.outcome when 'recovered' then 'applied' when 'no_cart' then 'unmatched' else 'recorded' end
-        from outcome o where not (select needs_transaction from blocked)
-        on conflict (id) do nothing
-        returning id
-      ), closed as (
-        update payment_sessions set status = 'expired'
-        from outcome o
-        where o.outcome = 'recovered' and payment_sessions.cart_id = ${p.cartId}::text and payment_sessions.status = 'open'
-          ${p.paymentSessionId ? sql`and payment_sessions.id <> ${p.paymentSessionId}::text` : sql``}
-        returning payment_sessions.provider, payment_sessions.provider_session_id
-      )
-      ${finalSelect(p, sql`, (select needs_transaction from blocked) as needs_transaction, (select count(*) from receipt)::int as received,
-        (select coalesce(json_agg(provider_session_id), '[]') from closed where provider = 'stripe' and provider_session_id is not null) as to_expire`)}`),
-  );
+  const [row] = rowsOf<StripeStatementRow>(await executePrepared(db, stripeCartPaymentSql(receipt, p)));
   if (row!.needs_transaction) return { kind: "needs_transaction" };
   return { kind: "written", outcome: row!.outcome, duplicate: row!.received === 0, toExpire: parseJson(row!.to_expire) };
+}
+
+type StripeStatementRow = StatementRow & { needs_transaction: boolean; received: number; to_expire: unknown };
+
+/** writeStripeCartPayment's statement (bench/reference-server.ts runs the same). */
+export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput): SQL {
+  const ids = paymentIds();
+  return sql`
+    with blocked as (
+      select exists (select 1 from stripe_events where id = ${receipt.id}::text) as seen,
+        exists (select 1 from webhook_endpoints w where ${subscribedEndpoint(sql`w`, p.businessId, sql`'cart.recovered'::text`)})
+        ${p.paymentSessionId ? sql`or exists (select 1 from payment_sessions where id = ${p.paymentSessionId}::text and discount_code_id is not null)` : sql``}
+          as needs_transaction
+    ),
+    ${cartPaymentCtes(p, ids, sql`not (select seen or needs_transaction from blocked)`)},
+    receipt as (
+      insert into stripe_events (id, type, livemode, stripe_created_at, business_id, cart_id, outcome)
+      select ${receipt.id}::text, ${receipt.type}::text, ${receipt.livemode}::boolean, ${receipt.createdAt.toISOString()}::timestamptz,
+        ${p.businessId}::text, ${p.cartId}::text,
+        -- stripe-events.ts eventOutcome
+        case o.outcome when 'recovered' then 'applied' when 'no_cart' then 'unmatched' else 'recorded' end
+      from outcome o where not (select needs_transaction from blocked)
+      on conflict (id) do nothing
+      returning id
+    ), closed as (
+      update payment_sessions set status = 'expired'
+      from outcome o
+      where o.outcome = 'recovered' and payment_sessions.cart_id = ${p.cartId}::text and payment_sessions.status = 'open'
+        ${p.paymentSessionId ? sql`and payment_sessions.id <> ${p.paymentSessionId}::text` : sql``}
+      returning payment_sessions.provider, payment_sessions.provider_session_id
+    )
+    ${finalSelect(p, sql`, (select needs_transaction from blocked) as needs_transaction, (select count(*) from receipt)::int as received,
+      (select coalesce(json_agg(provider_session_id), '[]') from closed where provider = 'stripe' and provider_session_id is not null) as to_expire`)}`;
 }
 
 type Ids = { paymentId: string; first: string; second: string };
