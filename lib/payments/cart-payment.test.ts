@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
+import type Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { carts, discountCodes, events, paymentSessions, payments, stripeEvents, webhookDeliveries, webhookEndpoints } from "@/db/schema";
@@ -9,6 +10,7 @@ import { createCart } from "@/lib/carts/service";
 import { newId } from "@/lib/ids";
 import { newBusiness } from "@/lib/testing/fixtures";
 import { writeStripeCartPayment, type Receipt } from "./cart-payment";
+import { handleStripeEvent } from "./stripe-events";
 import { recordPayment, type PaymentInput } from "./service";
 
 /** The one-statement cart payment: what it writes, and when it leaves the work to a transaction. */
@@ -59,7 +61,7 @@ const payment = (cartId: string, fields: Partial<PaymentInput> = {}): PaymentInp
   ...fields,
 });
 
-async function stateOf(cartId: string, eventId: string) {
+async function stateOf(cartId: string, eventId: string, businessId = business.id) {
   const db = await getDb();
   const [cart] = await db.select().from(carts).where(eq(carts.id, cartId));
   const [receipt] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId));
@@ -67,7 +69,7 @@ async function stateOf(cartId: string, eventId: string) {
   const written = await db
     .select({ type: events.type, data: events.data })
     .from(events)
-    .where(and(eq(events.businessId, business.id), eq(events.subjectId, cartId)))
+    .where(and(eq(events.businessId, businessId), eq(events.subjectId, cartId)))
     .orderBy(asc(events.seq));
   return { cart: cart!, receipt, paid, types: written.map((e) => e.type), written };
 }
@@ -81,7 +83,8 @@ describe("writeStripeCartPayment", () => {
     const written = await writeStripeCartPayment(await getDb(), r, payment(cartId, { paymentSessionId: paying }));
 
     const otherTabStripeId = (await (await getDb()).select().from(paymentSessions).where(eq(paymentSessions.id, otherTab)))[0]!.providerSessionId;
-    expect(written).toEqual({ kind: "written", outcome: "recovered", duplicate: false, toExpire: [otherTabStripeId] });
+    expect(written).toMatchObject({ kind: "written", outcome: "recovered", duplicate: false, toExpire: [otherTabStripeId] });
+    expect(written.kind === "written" && written.owed).toMatchObject({ subscriptions: [], discountCodeId: null });
     const s = await stateOf(cartId, r.id);
     expect(s.receipt).toMatchObject({ outcome: "applied", businessId: business.id, cartId, type: "checkout.session.completed" });
     expect(s.paid).toHaveLength(1);
@@ -109,9 +112,9 @@ describe("writeStripeCartPayment", () => {
     const first = receipt();
     const p = payment(cartId);
     await writeStripeCartPayment(await getDb(), first, p);
-    expect(await writeStripeCartPayment(await getDb(), first, p)).toEqual({ kind: "written", outcome: "no_cart", duplicate: true, toExpire: [] });
+    expect(await writeStripeCartPayment(await getDb(), first, p)).toMatchObject({ kind: "written", outcome: "no_cart", duplicate: true, toExpire: [] });
     const second = receipt();
-    expect(await writeStripeCartPayment(await getDb(), second, p)).toEqual({ kind: "written", outcome: "already_recorded", duplicate: false, toExpire: [] });
+    expect(await writeStripeCartPayment(await getDb(), second, p)).toMatchObject({ kind: "written", outcome: "already_recorded", duplicate: false, toExpire: [] });
     const s = await stateOf(cartId, second.id);
     expect(s.receipt?.outcome).toBe("recorded");
     expect(s.paid).toHaveLength(1);
@@ -147,6 +150,34 @@ describe("writeStripeCartPayment", () => {
       expect(s.cart.status).toBe("abandoned");
     }
     expect((await db.select().from(paymentSessions).where(eq(paymentSessions.id, session)))[0]!.status).toBe("open");
+  });
+});
+
+describe("a paid cart's Stripe event that owes a webhook", () => {
+  it("is applied by the same statement in a transaction, with the delivery of the cart as recovered", async () => {
+    const subscribed = (await newBusiness()).business;
+    const db = await getDb();
+    const endpointId = newId("wh");
+    await db.insert(webhookEndpoints).values({ id: endpointId, businessId: subscribed.id, url: "https://hooks.example/se", events: ["cart.recovered"], secret: "whsec_test" });
+    const cartId = await abandonedCart(subscribed);
+    const event = {
+      id: `evt_cp_${++seq}_${RUN}`,
+      object: "event",
+      created: 1_795_000_000,
+      livemode: false,
+      type: "checkout.session.completed",
+      data: { object: { id: `cs_se_${seq}_${RUN}`, object: "checkout.session", amount_total: 2500, currency: "usd", payment_intent: `pi_se_${seq}_${RUN}`, payment_status: "paid", metadata: { cart_id: cartId, business_id: subscribed.id } } },
+    } as unknown as Stripe.Event;
+
+    expect(await handleStripeEvent(event)).toBe("applied");
+    expect(await handleStripeEvent(event)).toBe("duplicate");
+    const s = await stateOf(cartId, event.id, subscribed.id);
+    expect(s.receipt).toMatchObject({ outcome: "applied", cartId });
+    expect(s.paid).toHaveLength(1);
+    expect(s.types.filter((t) => t === "cart.recovered")).toHaveLength(1);
+    const deliveries = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId));
+    expect(deliveries.map((d) => d.eventType)).toEqual(["cart.recovered"]);
+    expect(JSON.parse(deliveries[0]!.payload)).toMatchObject({ type: "cart.recovered", data: { cart: { id: cartId, status: "recovered" } } });
   });
 });
 

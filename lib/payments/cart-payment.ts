@@ -10,19 +10,21 @@ import type { PaymentInput, PaymentOutcome } from "./service";
 /** A Stripe event recorded in the statement that applies it (stripe_events, exactly once). */
 export type Receipt = { id: string; type: string; livemode: boolean; createdAt: Date };
 
-export type CartPaymentWrite = {
-  outcome: PaymentOutcome;
-  /** The events written, oldest first, and the endpoints subscribed to them (deliveries still owed). */
+/** What the statement leaves to the caller's transaction, which settleOwed (service.ts) writes. */
+export type Owed = {
+  /** The events written, oldest first, and the endpoints subscribed to them (deliveries owed). */
   events: { id: string; type: string }[];
   subscriptions: { endpointId: string; type: string }[];
-  /** The discount code of the session that recovered the cart, not yet redeemed by this statement. */
+  /** The discount code of the session that recovered the cart, to redeem. */
   discountCodeId: string | null;
   paymentId: string;
 };
 
+export type CartPaymentWrite = { outcome: PaymentOutcome; owed: Owed };
+
 export type ReceiptWrite =
-  | { kind: "written"; outcome: PaymentOutcome; duplicate: boolean; toExpire: string[] }
-  /** Nothing was written: webhooks or a discount code are owed, which a transaction writes. */
+  | { kind: "written"; outcome: PaymentOutcome; duplicate: boolean; toExpire: string[]; owed: Owed }
+  /** Nothing was written: webhooks or a discount code are owed, which only a transaction can add. */
   | { kind: "needs_transaction" };
 
 /**
@@ -34,40 +36,36 @@ export type ReceiptWrite =
 export async function writeCartPayment(db: Db, p: PaymentInput): Promise<CartPaymentWrite> {
   const ids = paymentIds();
   const [row] = rowsOf<StatementRow>(await executePrepared(db, sql`with ${cartPaymentCtes(p, ids)} ${finalSelect(p)}`));
-  return {
-    outcome: row!.outcome,
-    events: eventsOf(row!.outcome, ids),
-    subscriptions: parseJson(row!.subscriptions),
-    discountCodeId: row!.outcome === "recovered" ? row!.discount_code_id : null,
-    paymentId: ids.paymentId,
-  };
+  return { outcome: row!.outcome, owed: owedBy(row!, ids) };
 }
 
 /**
  * A Stripe event that reports a cart's payment, applied in one statement without a transaction:
  * the payment as writeCartPayment writes it, the cart's other open sessions closed, and the
  * event's record with its outcome. A repeat of a recorded event writes nothing; a concurrent
- * repeat waits for the cart's lock, finds the payment recorded and the event's id taken. When the
- * business has endpoints subscribed to the cart's events, or the session holds a discount code,
- * nothing is written and the caller applies the event in a transaction.
+ * repeat waits for the cart's lock, finds the payment recorded and the event's id taken.
+ *
+ * Outside a transaction, when the business has endpoints subscribed to the cart's events or the
+ * session holds a discount code, nothing is written: the caller runs it again in a transaction
+ * (`inTransaction`) and settles what it owes there.
  */
-export async function writeStripeCartPayment(db: Db, receipt: Receipt, p: PaymentInput): Promise<ReceiptWrite> {
-  const [row] = rowsOf<StripeStatementRow>(await executePrepared(db, stripeCartPaymentSql(receipt, p)));
+export async function writeStripeCartPayment(db: Db, receipt: Receipt, p: PaymentInput, options: { inTransaction?: boolean } = {}): Promise<ReceiptWrite> {
+  const ids = paymentIds();
+  const [row] = rowsOf<StripeStatementRow>(await executePrepared(db, stripeCartPaymentSql(receipt, p, options, ids)));
   if (row!.needs_transaction) return { kind: "needs_transaction" };
-  return { kind: "written", outcome: row!.outcome, duplicate: row!.received === 0, toExpire: parseJson(row!.to_expire) };
+  return { kind: "written", outcome: row!.outcome, duplicate: row!.received === 0, toExpire: parseJson(row!.to_expire), owed: owedBy(row!, ids) };
 }
 
 type StripeStatementRow = StatementRow & { needs_transaction: boolean; received: number; to_expire: unknown };
 
 /** writeStripeCartPayment's statement (bench/reference-server.ts runs the same). */
-export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput): SQL {
-  const ids = paymentIds();
+export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput, options: { inTransaction?: boolean } = {}, ids = paymentIds()): SQL {
+  const owesMore = sql`exists (select 1 from webhook_endpoints w where ${subscribedEndpoint(sql`w`, p.businessId, sql`'cart.recovered'::text`)})
+    ${p.paymentSessionId ? sql`or exists (select 1 from payment_sessions where id = ${p.paymentSessionId}::text and discount_code_id is not null)` : sql``}`;
   return sql`
     with blocked as (
       select exists (select 1 from stripe_events where id = ${receipt.id}::text) as seen,
-        exists (select 1 from webhook_endpoints w where ${subscribedEndpoint(sql`w`, p.businessId, sql`'cart.recovered'::text`)})
-        ${p.paymentSessionId ? sql`or exists (select 1 from payment_sessions where id = ${p.paymentSessionId}::text and discount_code_id is not null)` : sql``}
-          as needs_transaction
+        ${options.inTransaction ? sql`false` : owesMore} as needs_transaction
     ),
     ${cartPaymentCtes(p, ids, sql`not (select seen or needs_transaction from blocked)`)},
     receipt as (
@@ -95,6 +93,15 @@ type StatementRow = { outcome: PaymentOutcome; subscriptions: unknown; discount_
 
 function paymentIds(): Ids {
   return { paymentId: newId("pay"), first: newId("evt"), second: newId("evt") };
+}
+
+function owedBy(row: StatementRow, ids: Ids): Owed {
+  return {
+    events: eventsOf(row.outcome, ids),
+    subscriptions: parseJson(row.subscriptions),
+    discountCodeId: row.outcome === "recovered" ? row.discount_code_id : null,
+    paymentId: ids.paymentId,
+  };
 }
 
 /** Which events the statement wrote for an outcome, in order (`written` below). */

@@ -5,7 +5,7 @@ import { rowsOf } from "@/db/rows";
 import { newId } from "@/lib/ids";
 import { redeemDiscount } from "@/lib/recovery/discounts";
 import { enqueueDeliveries } from "@/lib/webhooks/outbox";
-import { writeCartPayment } from "./cart-payment";
+import { writeCartPayment, type Owed } from "./cart-payment";
 import { paymentWrites } from "./payment-writes";
 
 export type PaymentInput = ProviderPayment & { cartId: string; channel: "link" | "checkout" | "direct" };
@@ -23,12 +23,17 @@ export type PaymentOutcome = "recovered" | "already_recorded" | "duplicate_payme
  */
 export async function recordPayment(tx: Db, p: PaymentInput): Promise<PaymentOutcome> {
   const written = await writeCartPayment(tx, p);
-  if (written.subscriptions.length > 0) {
-    const rows = written.events.map((e) => ({ ...e, businessId: p.businessId, subjectId: p.cartId, createdAt: p.paidAt }));
-    await enqueueDeliveries(tx, rows, written.subscriptions);
-  }
-  if (written.discountCodeId) await redeemDiscount(tx, written.discountCodeId, written.paymentId, p.paidAt);
+  await settleOwed(tx, p, written.owed);
   return written.outcome;
+}
+
+/** In the transaction of a cart payment's statement: the webhooks its events owe, and its discount code used up. */
+export async function settleOwed(tx: Db, p: PaymentInput, owed: Owed): Promise<void> {
+  if (owed.subscriptions.length > 0) {
+    const rows = owed.events.map((e) => ({ ...e, businessId: p.businessId, subjectId: p.cartId, createdAt: p.paidAt }));
+    await enqueueDeliveries(tx, rows, owed.subscriptions);
+  }
+  if (owed.discountCodeId) await redeemDiscount(tx, owed.discountCodeId, owed.paymentId, p.paidAt);
 }
 
 /** What every recorded payment has, whether it pays for a cart or an order. */

@@ -9,7 +9,7 @@ import { releaseHold } from "@/lib/twig/provider";
 import { recordAuthorization } from "@/lib/twig/service";
 import { closeOpenSessions, expireAtStripe } from "./checkout";
 import { writeStripeCartPayment } from "./cart-payment";
-import { recordPayment, type PaymentInput, type PaymentOutcome } from "./service";
+import { settleOwed, type PaymentInput, type PaymentOutcome } from "./service";
 
 export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
 
@@ -35,7 +35,7 @@ function ours(metadata: Stripe.Metadata | null | undefined): Ours | undefined {
  * Applies one verified Stripe event exactly once. The event id is inserted in the same
  * transaction as its effects: a duplicate (even a concurrent one, which waits on the unique id)
  * changes nothing, and a crash leaves neither the record nor the effect. A paid cart, the
- * commonest event, is applied in one statement that records the event with its effects.
+ * commonest event, is applied by one statement that records the event with its effects.
  */
 export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEventOutcome> {
   const db = await getDb();
@@ -74,17 +74,24 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
 }
 
 /**
- * The commonest event, a recovery link's cart paid, in one statement (writeStripeCartPayment):
- * undefined when the event is another kind, or when what it owes (webhooks, a discount code)
- * needs the transaction below.
+ * The commonest event, a recovery link's cart paid, in one statement (writeStripeCartPayment);
+ * when it owes webhooks or a discount code, the same statement and those in a transaction.
+ * Undefined for any other event.
  */
 async function paidCartInOneStatement(db: Db, event: Stripe.Event): Promise<StripeEventOutcome | undefined> {
   const reported = reportedPayment(event);
   const payment = reported?.ref.cartId ? cartPayment(reported.ref, reported.payment) : undefined;
   if (!payment) return undefined;
   const receipt = { id: event.id, type: event.type, livemode: event.livemode, createdAt: new Date(event.created * 1000) };
-  const written = await writeStripeCartPayment(db, receipt, payment);
-  if (written.kind === "needs_transaction") return undefined;
+  let written = await writeStripeCartPayment(db, receipt, payment);
+  if (written.kind === "needs_transaction") {
+    written = await db.transaction(async (tx) => {
+      const inside = await writeStripeCartPayment(tx, receipt, payment, { inTransaction: true });
+      if (inside.kind === "written") await settleOwed(tx, payment, inside.owed);
+      return inside;
+    });
+  }
+  if (written.kind !== "written") throw new Error(`Stripe event ${event.id}: the payment statement wrote nothing inside a transaction`);
   if (written.duplicate) return "duplicate";
   await expireAtStripe(written.toExpire);
   return eventOutcome(written.outcome);
@@ -206,28 +213,26 @@ async function authorized(
   return { outcome: outcome === "authorized" ? "applied" : "recorded", ref, release: outcome === "not_authorizable" ? a.intentId : undefined };
 }
 
+/** An order's payment; a cart's gets here only in a currency we do not know (else paidCartInOneStatement took it). */
 async function paid(tx: Db, ref: Ours, p: ReportedPayment): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
   const currency = (p.currency ?? "").toUpperCase();
-  if (!isCurrency(currency)) return { outcome: "unmatched", ref };
-  if (ref.orderId) {
-    const outcome = await recordOrderPayment(tx, {
-      businessId: ref.businessId,
-      orderId: ref.orderId,
-      provider: "stripe",
-      providerPaymentId: p.providerPaymentId,
-      providerSessionId: p.providerSessionId,
-      paymentSessionId: ref.paymentSessionId,
-      amountMinor: fromStripeAmount(p.amount, currency),
-      currency,
-      paidAt: new Date(p.paidAt * 1000),
-    });
-    if (outcome === "no_order") return { outcome: "unmatched", ref };
-    return { outcome: outcome === "paid" ? "applied" : "recorded", ref };
-  }
-  return { outcome: eventOutcome(await recordPayment(tx, cartPayment(ref, p)!)), ref };
+  if (!ref.orderId || !isCurrency(currency)) return { outcome: "unmatched", ref };
+  const outcome = await recordOrderPayment(tx, {
+    businessId: ref.businessId,
+    orderId: ref.orderId,
+    provider: "stripe",
+    providerPaymentId: p.providerPaymentId,
+    providerSessionId: p.providerSessionId,
+    paymentSessionId: ref.paymentSessionId,
+    amountMinor: fromStripeAmount(p.amount, currency),
+    currency,
+    paidAt: new Date(p.paidAt * 1000),
+  });
+  if (outcome === "no_order") return { outcome: "unmatched", ref };
+  return { outcome: outcome === "paid" ? "applied" : "recorded", ref };
 }
 
-/** A recovery link's cart payment as recordPayment takes it; undefined for a currency we do not know. */
+/** A recovery link's cart payment as writeStripeCartPayment takes it; undefined for a currency we do not know. */
 function cartPayment(ref: Ours, p: ReportedPayment): PaymentInput | undefined {
   const currency = (p.currency ?? "").toUpperCase();
   if (!isCurrency(currency)) return undefined;
