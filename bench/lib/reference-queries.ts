@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { newId } from "@/lib/ids";
-import { stripeCartPaymentSql } from "@/lib/payments/cart-payment";
+import { stripeCartPaymentSql, stripeOutcome } from "@/lib/payments/cart-payment";
+import type { PaymentOutcome } from "@/lib/payments/service";
 
 /**
  * The SQL the app issues for each benchmarked request (captured from Drizzle's log), written
@@ -244,9 +245,9 @@ export async function applyPaidSession(sql: Sql, e: PaidSession): Promise<"dupli
     },
   );
   const query = dialect.sqlToQuery(statement);
-  const [row] = await sql.unsafe<{ outcome: string; received: number; needs_transaction: boolean }[]>(query.sql, query.params as never[], { prepare: true });
+  const [row] = await sql.unsafe<{ outcome: PaymentOutcome; received: number; needs_transaction: boolean }[]>(query.sql, query.params as never[], { prepare: true });
   // The benchmark's business has no webhook endpoints and its sessions no discount codes.
   if (row!.needs_transaction) throw new Error("the reference handles only events the app applies in one statement");
   if (row!.received === 0) return "duplicate";
-  return row!.outcome === "recovered" ? "applied" : row!.outcome === "no_cart" ? "unmatched" : "recorded";
+  return stripeOutcome(row!.outcome);
 }

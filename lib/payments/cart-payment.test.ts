@@ -45,6 +45,14 @@ async function openSession(cartId: string, fields: Partial<typeof paymentSession
   return id;
 }
 
+/** Another business, whose active endpoint subscribes to cart.recovered. */
+async function subscribedBusiness(): Promise<{ business: Business; endpointId: string }> {
+  const { business: b } = await newBusiness();
+  const endpointId = newId("wh");
+  await (await getDb()).insert(webhookEndpoints).values({ id: endpointId, businessId: b.id, url: `https://hooks.example/${endpointId}`, events: ["cart.recovered"], secret: "whsec_test" });
+  return { business: b, endpointId };
+}
+
 const receipt = (): Receipt => ({ id: `evt_cp_${++seq}_${RUN}`, type: "checkout.session.completed", livemode: false, createdAt: new Date("2026-11-02T10:00:00Z") });
 
 const payment = (cartId: string, fields: Partial<PaymentInput> = {}): PaymentInput => ({
@@ -129,9 +137,8 @@ describe("writeStripeCartPayment", () => {
   });
 
   it("writes nothing when an endpoint awaits the cart's webhook or the session holds a discount code", async () => {
-    const subscribed = (await newBusiness()).business;
+    const { business: subscribed } = await subscribedBusiness();
     const db = await getDb();
-    await db.insert(webhookEndpoints).values({ id: newId("wh"), businessId: subscribed.id, url: "https://hooks.example/cp", events: ["cart.recovered"], secret: "whsec_test" });
     const cartId = await abandonedCart(subscribed);
     const r = receipt();
     expect(await writeStripeCartPayment(db, r, { ...payment(cartId), businessId: subscribed.id })).toEqual({ kind: "needs_transaction" });
@@ -155,10 +162,8 @@ describe("writeStripeCartPayment", () => {
 
 describe("a paid cart's Stripe event that owes a webhook", () => {
   it("is applied by the same statement in a transaction, with the delivery of the cart as recovered", async () => {
-    const subscribed = (await newBusiness()).business;
+    const { business: subscribed, endpointId } = await subscribedBusiness();
     const db = await getDb();
-    const endpointId = newId("wh");
-    await db.insert(webhookEndpoints).values({ id: endpointId, businessId: subscribed.id, url: "https://hooks.example/se", events: ["cart.recovered"], secret: "whsec_test" });
     const cartId = await abandonedCart(subscribed);
     const event = {
       id: `evt_cp_${++seq}_${RUN}`,
@@ -183,10 +188,8 @@ describe("a paid cart's Stripe event that owes a webhook", () => {
 
 describe("recordPayment", () => {
   it("owes the subscribed endpoint a delivery of the cart as recovered, written in the caller's transaction", async () => {
-    const subscribed = (await newBusiness()).business;
+    const { business: subscribed, endpointId } = await subscribedBusiness();
     const db = await getDb();
-    const endpointId = newId("wh");
-    await db.insert(webhookEndpoints).values({ id: endpointId, businessId: subscribed.id, url: "https://hooks.example/rp", events: ["cart.recovered"], secret: "whsec_test" });
     const cartId = await abandonedCart(subscribed);
     const outcome = await db.transaction((tx) => recordPayment(tx, { ...payment(cartId), businessId: subscribed.id }));
     expect(outcome).toBe("recovered");

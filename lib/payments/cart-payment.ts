@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { executePrepared } from "@/db/prepared";
 import { rowsOf } from "@/db/rows";
+import { textArray } from "@/db/sql";
 import { newId } from "@/lib/ids";
 import { subscribedEndpoint } from "@/lib/webhooks/outbox";
 import { paymentWrites } from "./payment-writes";
@@ -60,7 +61,7 @@ type StripeStatementRow = StatementRow & { needs_transaction: boolean; received:
 
 /** writeStripeCartPayment's statement (bench/reference-server.ts runs the same). */
 export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput, options: { inTransaction?: boolean } = {}, ids = paymentIds()): SQL {
-  const owesMore = sql`exists (select 1 from webhook_endpoints w where ${subscribedEndpoint(sql`w`, p.businessId, sql`'cart.recovered'::text`)})
+  const owesMore = sql`exists (select 1 from webhook_endpoints w join unnest(${textArray(Object.values(WRITES))}) t(type) on ${subscribedEndpoint(sql`w`, p.businessId, sql`t.type`)})
     ${p.paymentSessionId ? sql`or exists (select 1 from payment_sessions where id = ${p.paymentSessionId}::text and discount_code_id is not null)` : sql``}`;
   return sql`
     with blocked as (
@@ -72,7 +73,7 @@ export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput, options:
       insert into stripe_events (id, type, livemode, stripe_created_at, business_id, cart_id, outcome)
       select ${receipt.id}::text, ${receipt.type}::text, ${receipt.livemode}::boolean, ${receipt.createdAt.toISOString()}::timestamptz,
         ${p.businessId}::text, ${p.cartId}::text,
-        -- stripe-events.ts eventOutcome
+        -- stripeOutcome
         case o.outcome when 'recovered' then 'applied' when 'no_cart' then 'unmatched' else 'recorded' end
       from outcome o where not (select needs_transaction from blocked)
       on conflict (id) do nothing
@@ -86,6 +87,14 @@ export function stripeCartPaymentSql(receipt: Receipt, p: PaymentInput, options:
     )
     ${finalSelect(p, sql`, (select needs_transaction from blocked) as needs_transaction, (select count(*) from receipt)::int as received,
       (select coalesce(json_agg(provider_session_id), '[]') from closed where provider = 'stripe' and provider_session_id is not null) as to_expire`)}`;
+}
+
+/** The events the statement writes (`written`), by outcome, in order. */
+const WRITES = { succeeded: "payment.succeeded", recovered: "cart.recovered", duplicate: "payment.duplicate" } as const;
+
+/** What a cart's payment made of its Stripe event: stripe_events.outcome (the statement writes the same in SQL). */
+export function stripeOutcome(outcome: PaymentOutcome): "applied" | "recorded" | "unmatched" {
+  return outcome === "recovered" ? "applied" : outcome === "no_cart" ? "unmatched" : "recorded";
 }
 
 type Ids = { paymentId: string; first: string; second: string };
@@ -106,8 +115,8 @@ function owedBy(row: StatementRow, ids: Ids): Owed {
 
 /** Which events the statement wrote for an outcome, in order (`written` below). */
 function eventsOf(outcome: PaymentOutcome, ids: Ids): { id: string; type: string }[] {
-  if (outcome === "recovered") return [{ id: ids.first, type: "payment.succeeded" }, { id: ids.second, type: "cart.recovered" }];
-  if (outcome === "duplicate_payment") return [{ id: ids.first, type: "payment.duplicate" }];
+  if (outcome === "recovered") return [{ id: ids.first, type: WRITES.succeeded }, { id: ids.second, type: WRITES.recovered }];
+  if (outcome === "duplicate_payment") return [{ id: ids.first, type: WRITES.duplicate }];
   return [];
 }
 
@@ -159,9 +168,9 @@ function cartPaymentCtes(p: PaymentInput, ids: Ids, gate?: SQL): SQL {
       insert into events (id, business_id, type, subject_id, data, created_at)
       select e.id, ${p.businessId}::text, e.type, ${p.cartId}::text, e.data, ${paidAt}
       from outcome o cross join lateral (values
-        (1, ${ids.first}::text, 'payment.succeeded', o.data, o.outcome = 'recovered'),
-        (2, ${ids.second}::text, 'cart.recovered', o.data || jsonb_build_object('from', o.was), o.outcome = 'recovered'),
-        (3, ${ids.first}::text, 'payment.duplicate', o.data, o.outcome = 'duplicate_payment')
+        (1, ${ids.first}::text, ${WRITES.succeeded}::text, o.data, o.outcome = 'recovered'),
+        (2, ${ids.second}::text, ${WRITES.recovered}::text, o.data || jsonb_build_object('from', o.was), o.outcome = 'recovered'),
+        (3, ${ids.first}::text, ${WRITES.duplicate}::text, o.data, o.outcome = 'duplicate_payment')
       ) as e(n, id, type, data, wanted)
       where e.wanted
       order by e.n

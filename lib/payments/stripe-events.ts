@@ -8,8 +8,8 @@ import { fromStripeAmount, isCurrency } from "@/lib/money";
 import { releaseHold } from "@/lib/twig/provider";
 import { recordAuthorization } from "@/lib/twig/service";
 import { closeOpenSessions, expireAtStripe } from "./checkout";
-import { writeStripeCartPayment } from "./cart-payment";
-import { settleOwed, type PaymentInput, type PaymentOutcome } from "./service";
+import { stripeOutcome, writeStripeCartPayment } from "./cart-payment";
+import { settleOwed, type PaymentInput, type ProviderPayment } from "./service";
 
 export type StripeEventOutcome = "duplicate" | "applied" | "recorded" | "ignored" | "unmatched";
 
@@ -94,12 +94,7 @@ async function paidCartInOneStatement(db: Db, event: Stripe.Event): Promise<Stri
   if (written.kind !== "written") throw new Error(`Stripe event ${event.id}: the payment statement wrote nothing inside a transaction`);
   if (written.duplicate) return "duplicate";
   await expireAtStripe(written.toExpire);
-  return eventOutcome(written.outcome);
-}
-
-/** What a cart's payment made of its event (writeStripeCartPayment writes the same in SQL). */
-function eventOutcome(outcome: PaymentOutcome): "applied" | "recorded" | "unmatched" {
-  return outcome === "recovered" ? "applied" : outcome === "no_cart" ? "unmatched" : "recorded";
+  return stripeOutcome(written.outcome);
 }
 
 type ReportedPayment = { providerPaymentId: string; providerSessionId: string | null; amount: number; currency: string | null; paidAt: number };
@@ -215,30 +210,25 @@ async function authorized(
 
 /** An order's payment; a cart's gets here only in a currency we do not know (else paidCartInOneStatement took it). */
 async function paid(tx: Db, ref: Ours, p: ReportedPayment): Promise<{ outcome: "applied" | "recorded" | "unmatched"; ref: Ours }> {
-  const currency = (p.currency ?? "").toUpperCase();
-  if (!ref.orderId || !isCurrency(currency)) return { outcome: "unmatched", ref };
-  const outcome = await recordOrderPayment(tx, {
-    businessId: ref.businessId,
-    orderId: ref.orderId,
-    provider: "stripe",
-    providerPaymentId: p.providerPaymentId,
-    providerSessionId: p.providerSessionId,
-    paymentSessionId: ref.paymentSessionId,
-    amountMinor: fromStripeAmount(p.amount, currency),
-    currency,
-    paidAt: new Date(p.paidAt * 1000),
-  });
+  const payment = providerPayment(ref, p);
+  if (!ref.orderId || !payment) return { outcome: "unmatched", ref };
+  const outcome = await recordOrderPayment(tx, { ...payment, orderId: ref.orderId });
   if (outcome === "no_order") return { outcome: "unmatched", ref };
   return { outcome: outcome === "paid" ? "applied" : "recorded", ref };
 }
 
 /** A recovery link's cart payment as writeStripeCartPayment takes it; undefined for a currency we do not know. */
 function cartPayment(ref: Ours, p: ReportedPayment): PaymentInput | undefined {
+  const payment = providerPayment(ref, p);
+  return payment && { ...payment, cartId: ref.cartId!, channel: "link" };
+}
+
+/** What Stripe reports, in our minor units and currency code; undefined for a currency we do not know. */
+function providerPayment(ref: Ours, p: ReportedPayment): ProviderPayment | undefined {
   const currency = (p.currency ?? "").toUpperCase();
   if (!isCurrency(currency)) return undefined;
   return {
     businessId: ref.businessId,
-    cartId: ref.cartId!,
     provider: "stripe",
     providerPaymentId: p.providerPaymentId,
     providerSessionId: p.providerSessionId,
@@ -246,6 +236,5 @@ function cartPayment(ref: Ours, p: ReportedPayment): PaymentInput | undefined {
     amountMinor: fromStripeAmount(p.amount, currency),
     currency,
     paidAt: new Date(p.paidAt * 1000),
-    channel: "link",
   };
 }
