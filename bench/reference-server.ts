@@ -54,7 +54,8 @@ class HttpError extends Error {
 
 export async function startReferenceServer(options: ReferenceOptions): Promise<ReferenceServer> {
   const sql = postgres(options.databaseUrl, { max: options.max ?? 10, onnotice: () => {} });
-  // As the app does (db/client.ts): the key lookup and the cart read share two pipelined connections.
+  // As the app does (db/client.ts): the key lookup and the cart read or write share two
+  // pipelined connections.
   const pipelined = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
   // sql.array() looks up array types that postgres.js reads when a pool first connects.
   await Promise.all([sql`select 1`, pipelined`select 1`]);
@@ -118,7 +119,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
       itemCount += item.quantity;
       return { name: item.name, quantity: item.quantity, unitPriceMinor, productId: item.productId ?? null, imageUrl: item.imageUrl ?? null };
     });
-    const created = await insertCart(ctx.sql, {
+    const created = await insertCart(ctx.pipelined, {
       businessId: key.business_id,
       email: input.customerEmail,
       name: input.customerName ?? null,

@@ -27,9 +27,9 @@ export function getDb(): Promise<Db> {
 }
 
 /**
- * The API's hot single statements (the key lookup, reading a cart): a short statement is answered
- * faster pipelined behind others on a few connections than alone on one of many. Not for
- * transactions or long reads, which would hold up the statements queued behind them.
+ * The API's hot single statements (the key lookup, reading or writing one cart): a short statement
+ * is answered faster pipelined behind others on a few connections than alone on one of many. Not
+ * for transactions or long reads, which would hold up the statements queued behind them.
  */
 export function getPipelinedDb(): Promise<Db> {
   return opened().then((o) => o.pipelined ?? o.db);

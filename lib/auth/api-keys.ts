@@ -52,6 +52,9 @@ export function keyFromHeaders(headers: Headers): string | undefined {
 
 const keyMatches = and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt));
 
+/** In SQL, the business of the key hashed in the `keyHash` placeholder; null unless the key is valid. */
+export const keyBusinessId = sql`(select ${apiKeys.businessId} from ${apiKeys} where ${keyMatches})`;
+
 // Every API request starts here.
 const keyLookup = preparedPerDb((db) =>
   db
@@ -85,16 +88,26 @@ export type CountIn = { prefix: string; durationMs: number };
 /** The budget's row after counting the request: points used in the window, and when it ends. */
 export type Counted = { points: number; expire: Date | null };
 
-/**
- * Resolves the request's key to its business, or throws 401. Revoked keys stop at once. With
- * `countIn`, the request is counted in that budget (keyed `prefix:keyId`) by the same statement.
- */
-export async function authenticate(headers: Headers, countIn?: CountIn): Promise<{ business: Business; apiKey: ApiKey; counted?: Counted }> {
+/** The hash of the request's key; 401 when it sends none. */
+export function requestKeyHash(headers: Headers): string {
   const key = keyFromHeaders(headers);
   if (!key) throw new ApiError("unauthorized", "Missing API key: send x-api-key or Authorization: Bearer");
+  return hashKey(key);
+}
+
+export type Authenticated = { business: Business; apiKey: ApiKey; counted?: Counted };
+
+export function authenticate(headers: Headers, countIn?: CountIn): Promise<Authenticated> {
+  return authenticateKeyHash(requestKeyHash(headers), countIn);
+}
+
+/**
+ * Resolves a key (by its hash) to its business, or throws 401. Revoked keys stop at once. With
+ * `countIn`, the request is counted in that budget (keyed `prefix:keyId`) by the same statement.
+ */
+export async function authenticateKeyHash(keyHash: string, countIn?: CountIn): Promise<Authenticated> {
   const db = await getPipelinedDb();
   const now = Date.now();
-  const keyHash = hashKey(key);
   const [row] = countIn
     ? await keyLookupCounting(db).execute({ keyHash, budget: countIn.prefix, now: new Date(now).toISOString(), expire: new Date(now + countIn.durationMs).toISOString() })
     : await keyLookup(db).execute({ keyHash });

@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, sql, type Placeholder, type SQL } from "drizzle-or
 import { getDb, getPipelinedDb, type Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
+import { keyBusinessId } from "@/lib/auth/api-keys";
 import { linkUrl } from "@/lib/links/url";
 import { cartTotal, pageIdsQuery } from "./counts";
 
@@ -114,6 +115,19 @@ const getCartStatement = preparedPerDb((db) =>
 export async function getCart(businessId: string, cartId: string, db?: Db): Promise<CartView | undefined> {
   db ??= await getPipelinedDb();
   const [row] = await getCartStatement(db).execute({ businessId, cartId, now: new Date().toISOString() });
+  return row && toView(row);
+}
+
+const getCartByKeyStatement = preparedPerDb((db) =>
+  baseQuery(db, instant(sql.placeholder("now")))
+    .where(and(eq(carts.businessId, keyBusinessId), eq(carts.id, sql.placeholder("cartId"))))
+    .limit(1)
+    .prepare("get_cart_by_key"),
+);
+
+/** getCart for the business of an API key (by its hash): undefined unless the key is valid. */
+export async function getCartByKey(keyHash: string, cartId: string): Promise<CartView | undefined> {
+  const [row] = await getCartByKeyStatement(await getPipelinedDb()).execute({ keyHash, cartId, now: new Date().toISOString() });
   return row && toView(row);
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
+import { getDb, getPipelinedDb, type Db } from "@/db/client";
 import { cartItems, carts, customers, recoveryLinks, type CartStatus } from "@/db/schema";
 import type { Business } from "@/lib/auth/api-keys";
 import { writeConsent } from "@/lib/contacts/service";
@@ -78,10 +78,10 @@ async function insertItems(tx: Db, businessId: string, cartId: string, items: Pr
 
 /** Tracker POST /api/carts: a cart reported by the merchant, `abandoned` unless said `active`. */
 export async function createCart(business: Business, input: CreateCartInput, options: { source?: string; now?: Date } = {}): Promise<CartView> {
-  const db = await getDb();
-  // The cart is one statement; consent, when given, joins it in a transaction.
-  if (!input.consent) return insertCart(db, business, input, options);
-  return db.transaction((tx) => insertCart(tx, business, input, options));
+  // The cart is one statement, pipelined like the key lookup before it; consent, when given,
+  // joins it in a transaction.
+  if (!input.consent) return insertCart(await getPipelinedDb(), business, input, options);
+  return (await getDb()).transaction((tx) => insertCart(tx, business, input, options));
 }
 
 /** Creates a cart (inside the caller's transaction, if any: e.g. from a checkout session that expired unpaid). */

@@ -1,4 +1,4 @@
-import { authenticate, type ApiKey, type Business } from "@/lib/auth/api-keys";
+import { authenticateKeyHash, requestKeyHash, type ApiKey, type Business } from "@/lib/auth/api-keys";
 import type { Dialect } from "./dialects/dialect";
 import { ApiError, rootCause, withoutParams } from "./errors";
 import { baseInKeyLookup, consume, rateLimitHeaders } from "./rate-limit";
@@ -27,18 +27,39 @@ export function publicRoute<P = Record<string, never>>(
 
 /** API-key routes: authenticate → rate limit → handler, with rate-limit headers on every answer. */
 export function keyRoute<P = Record<string, never>>(dialect: Dialect, handler: (ctx: KeyContext<P>) => Promise<Response>) {
-  return publicRoute<P>(dialect, async (ctx) => {
-    const { business, apiKey, counted } = await authenticate(ctx.req.headers, await baseInKeyLookup());
-    const limit = await consume(apiKey.id, dialect.rateLimit, counted);
-    let response: Response;
-    try {
-      response = await handler({ ...ctx, business, apiKey });
-    } catch (error) {
-      response = dialect.error(asApiError(error, ctx.req));
-    }
-    for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
-    return response;
+  return publicRoute<P>(dialect, (ctx) => withKey(dialect, ctx, requestKeyHash(ctx.req.headers), handler));
+}
+
+/**
+ * keyRoute for a route that answers one read, which `read` scopes by the key itself (it finds
+ * nothing for a key that is not valid: `keyBusinessId`). The read goes out with the key lookup
+ * instead of one round trip after it, and reaches the handler only once the key is accepted and
+ * the request counted; the handler still checks that what it found is the key's business's.
+ */
+export function keyReadRoute<P, T>(
+  dialect: Dialect,
+  read: (keyHash: string, ctx: PublicContext<P>) => Promise<T>,
+  handler: (ctx: KeyContext<P>, found: T) => Promise<Response>,
+) {
+  return publicRoute<P>(dialect, (ctx) => {
+    const keyHash = requestKeyHash(ctx.req.headers);
+    const found = read(keyHash, ctx);
+    found.catch(() => {}); // a refused key leaves it unread; otherwise the handler awaits it
+    return withKey(dialect, ctx, keyHash, async (keyed) => handler(keyed, await found));
   });
+}
+
+async function withKey<P>(dialect: Dialect, ctx: PublicContext<P>, keyHash: string, handler: (ctx: KeyContext<P>) => Promise<Response>): Promise<Response> {
+  const { business, apiKey, counted } = await authenticateKeyHash(keyHash, await baseInKeyLookup());
+  const limit = await consume(apiKey.id, dialect.rateLimit, counted);
+  let response: Response;
+  try {
+    response = await handler({ ...ctx, business, apiKey });
+  } catch (error) {
+    response = dialect.error(asApiError(error, ctx.req));
+  }
+  for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
+  return response;
 }
 
 function asApiError(error: unknown, req: Request): ApiError {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+import { resetLimiterForTests } from "@/lib/http/rate-limit";
+import { useEnv } from "@/lib/testing/env";
 import { eventsFor } from "@/lib/events";
 import { call, newBusiness, seedCart } from "@/lib/testing/fixtures";
 import { POST as createCart } from "../route";
@@ -44,6 +47,33 @@ describe("GET /api/carts/:id", () => {
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual(missing.body);
     expect(foreign.body).toEqual({ success: false, error: { code: "NOT_FOUND", message: "Cart not found" } });
+  });
+});
+
+describe("GET /api/carts/:id reads the cart alongside the key lookup (keyReadRoute)", () => {
+  it("answers 401 without the cart for no key, an unknown key and a revoked key", async () => {
+    const { key, id, business, apiKey } = await setup();
+    await revokeApiKey(business.id, apiKey.id);
+    for (const sent of [undefined, "cbk_unknown", key]) {
+      const res = await call(GET, { key: sent, params: { id } });
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain(id);
+    }
+  });
+
+  it("a request past the rate limit answers 429 without the cart", async () => {
+    const restore = useEnv({ RATE_LIMIT_PER_MINUTE: "2" });
+    resetLimiterForTests();
+    try {
+      const { key, id } = await setup();
+      expect((await call(GET, { key, params: { id } })).status).toBe(200);
+      const limited = await call(GET, { key, params: { id } });
+      expect(limited.status).toBe(429);
+      expect(limited.text).not.toContain(id);
+    } finally {
+      restore();
+      resetLimiterForTests();
+    }
   });
 });
 

@@ -1,19 +1,22 @@
-import { getCart } from "@/lib/carts/queries";
+import { getCartByKey, type CartView } from "@/lib/carts/queries";
 import { updateCartInput } from "@/lib/carts/schema";
 import { deleteCart, updateCart } from "@/lib/carts/service";
 import { toTrackerCart } from "@/lib/carts/tracker";
 import { notFound } from "@/lib/http/errors";
 import { tracker } from "@/lib/http/dialects/tracker";
-import { keyRoute } from "@/lib/http/handler";
+import { keyReadRoute, keyRoute } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/input";
 
 type Params = { id: string };
 
-export const GET = keyRoute<Params>(tracker, async ({ params, business }) => {
-  const cart = await getCart(business.id, params.id);
-  if (!cart) throw notFound("Cart");
-  return tracker.ok(toTrackerCart(cart));
-});
+export const GET = keyReadRoute<Params, CartView | undefined>(
+  tracker,
+  (keyHash, { params }) => getCartByKey(keyHash, params.id),
+  async ({ business }, cart) => {
+    if (!cart || cart.businessId !== business.id) throw notFound("Cart");
+    return tracker.ok(toTrackerCart(cart));
+  },
+);
 
 export const PATCH = keyRoute<Params>(tracker, async ({ req, params, business }) => {
   const input = await readJson(req, updateCartInput);
