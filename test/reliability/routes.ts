@@ -239,7 +239,10 @@ export const ROUTES: Record<string, Route> = {
     // A genuine Stripe event whose metadata names b's business and a's cart recovers neither.
     methods: { POST: [{ path: () => "/api/webhooks/stripe", body: (a, b) => ({ business_id: b.ids.business, cart_id: a.ids.cart }), expect: 200 }] },
   },
-  "app/api/bench/empty/route.ts": { access: "none", methods: { GET: [{ path: () => "/api/bench/empty", expect: 404 }] } },
+  "app/api/bench/empty/route.ts": {
+    access: "none",
+    methods: { GET: [{ path: () => "/api/bench/empty", expect: 404 }], POST: [{ path: () => "/api/bench/empty", body: () => ({}), expect: 404 }] },
+  },
   "app/checkout/[sessionId]/pay/route.ts": {
     access: "capability",
     why: "the checkout session id is the customer's link to the hosted checkout",
