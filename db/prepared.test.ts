@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "./client";
-import { executePrepared } from "./prepared";
+import { executePrepared, preparedStatement } from "./prepared";
 import { rowsOf } from "./rows";
+import { textArray } from "./sql";
 
 describe("executePrepared", () => {
   it("answers like db.execute, on either database", async () => {
@@ -26,6 +27,20 @@ describe("executePrepared", () => {
       expect(listed).toEqual([{ runs: 3 }]);
     } finally {
       await opened.close();
+    }
+  });
+});
+
+describe("preparedStatement", () => {
+  const list = textArray(sql.placeholder("list"));
+  const statement = preparedStatement("prepared_test", sql`select ${sql.placeholder("n")}::int + 1 as n, (${list})[1] as first, (${list})[2] is null as second_is_null`);
+
+  it("is built once per database handle and runs with each call's values, on either database", async () => {
+    const db = await getDb();
+    expect(statement(db)).toBe(statement(db));
+    for (const n of [1, 2]) {
+      const rows = rowsOf<{ n: number; first: string; second_is_null: boolean }>(await statement(db).execute({ n, list: [`a${n}`, null] }));
+      expect(rows).toEqual([{ n: n + 1, first: `a${n}`, second_is_null: true }]);
     }
   });
 });

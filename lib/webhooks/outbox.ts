@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { WEBHOOK_EVENTS, events, webhookDeliveries, webhookEndpoints, type WebhookEventType } from "@/db/schema";
 import { textArray } from "@/db/sql";
@@ -64,7 +64,7 @@ export async function enqueueDeliveries(tx: Db, events: EventRow[], subscription
  * Which endpoints (alias `w`) get an event: the business's, active, and subscribed to its type.
  * The one place this rule is written; statements that write events find their deliveries with it.
  */
-export function subscribedEndpoint(w: SQL, businessId: string, eventType: SQL): SQL {
+export function subscribedEndpoint(w: SQL, businessId: string | Placeholder, eventType: SQL): SQL {
   return sql`${w}.business_id = ${businessId} and ${w}.status = 'active' and ${w}.events @> jsonb_build_array(${eventType})`;
 }
 
