@@ -28,8 +28,8 @@ export async function writeNewCart(db: Db, { events: owed, ...cart }: NewCart): 
   const at = cart.createdAt.toISOString();
   const events = owed.map((event) => ({ ...event, id: newId("evt") }));
   const marker = `\u0000${randomChars(12)}`;
-  const markedBody = (event: (typeof events)[number]) =>
-    webhookBody({ ...event, createdAt: cart.createdAt }, { cart: toTrackerCart({ ...cart, customerId: "", customerName: marker, link: null }) }).split(JSON.stringify(marker));
+  const data = { cart: toTrackerCart({ ...cart, customerId: "", customerName: marker, link: null }) };
+  const markedBody = (event: (typeof events)[number]) => webhookBody({ ...event, createdAt: cart.createdAt }, data).split(JSON.stringify(marker));
   const published = events.filter((event) => isWebhookEvent(event.type)).map((event) => ({ id: event.id, type: event.type, body: markedBody(event) }));
   const item = (pick: (i: CartItemView) => string | number | bigint | null) =>
     cart.items.map((i) => {
