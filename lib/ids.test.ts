@@ -20,5 +20,6 @@ describe("randomChars", () => {
     for (const chars of drawn) expect(chars).toMatch(/^[0-9a-hjkmnp-tv-z]{12}$/);
     expect(new Set(drawn).size).toBe(drawn.length);
     expect(new Set(drawn.join("")).size).toBe(32);
+    expect(randomChars(10_000)).toMatch(/^[0-9a-hjkmnp-tv-z]{10000}$/); // longer than the pool
   });
 });

@@ -65,12 +65,14 @@ const pool = Buffer.alloc(4096);
 let poolAt = pool.length;
 
 export function randomChars(length: number): string {
-  if (poolAt + length > pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
   let out = "";
-  for (let i = 0; i < length; i++) out += ALPHABET[pool[poolAt++]! & 31];
+  for (let i = 0; i < length; i++) {
+    if (poolAt === pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
+    out += ALPHABET[pool[poolAt++]! & 31];
+  }
   return out;
 }
 
