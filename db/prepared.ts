@@ -22,8 +22,7 @@ export function preparedPerDb<T>(prepare: (db: Db) => T): (db: Db) => T {
  * input (arrays go in one parameter), because each connection keeps every text it has prepared.
  */
 export function executePrepared(db: Db, query: SQL): Promise<unknown> {
-  const { dialect } = db as unknown as { dialect: PgDialect };
-  return db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, "statement", false).execute();
+  return prepareRaw(db, query, "statement").execute();
 }
 
 /**
@@ -32,8 +31,10 @@ export function executePrepared(db: Db, query: SQL): Promise<unknown> {
  * building the text each time costs more than binding it. Run it with `.execute({ …values })`.
  */
 export function preparedStatement(name: string, query: SQL) {
-  return preparedPerDb((db) => {
-    const { dialect } = db as unknown as { dialect: PgDialect };
-    return db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
-  });
+  return preparedPerDb((db) => prepareRaw(db, query, name));
+}
+
+function prepareRaw(db: Db, query: SQL, name: string) {
+  const { dialect } = db as unknown as { dialect: PgDialect };
+  return db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
 }

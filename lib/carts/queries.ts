@@ -103,31 +103,33 @@ function toView(row: Row): CartView {
   };
 }
 
-// Every GET /api/carts/:id, and every cart a change answers with.
-const getCartStatement = preparedPerDb((db) =>
-  baseQuery(db, instant(sql.placeholder("now")))
-    .where(and(eq(carts.businessId, sql.placeholder("businessId")), eq(carts.id, sql.placeholder("cartId"))))
-    .limit(1)
-    .prepare("get_cart"),
-);
+/** One cart, by id, of the business `business` names (a placeholder or a subquery). */
+const oneCart = (name: string, business: SQL | Placeholder) =>
+  preparedPerDb((db) =>
+    baseQuery(db, instant(sql.placeholder("now")))
+      .where(and(eq(carts.businessId, business), eq(carts.id, sql.placeholder("cartId"))))
+      .limit(1)
+      .prepare(name),
+  );
+
+// Every other read of one cart: a change's answer, the dashboard, links, checkout, webhooks.
+const getCartStatement = oneCart("get_cart", sql.placeholder("businessId"));
+// Every GET /api/carts/:id.
+const getCartByKeyStatement = oneCart("get_cart_by_key", keyBusinessId);
 
 /** One cart of the business, with items and live link; undefined for a missing or another tenant's cart. */
 export async function getCart(businessId: string, cartId: string, db?: Db): Promise<CartView | undefined> {
   db ??= await getPipelinedDb();
-  const [row] = await getCartStatement(db).execute({ businessId, cartId, now: new Date().toISOString() });
-  return row && toView(row);
+  return firstView(getCartStatement(db).execute({ businessId, cartId, now: new Date().toISOString() }));
 }
-
-const getCartByKeyStatement = preparedPerDb((db) =>
-  baseQuery(db, instant(sql.placeholder("now")))
-    .where(and(eq(carts.businessId, keyBusinessId), eq(carts.id, sql.placeholder("cartId"))))
-    .limit(1)
-    .prepare("get_cart_by_key"),
-);
 
 /** getCart for the business of an API key (by its hash): undefined unless the key is valid. */
 export async function getCartByKey(keyHash: string, cartId: string): Promise<CartView | undefined> {
-  const [row] = await getCartByKeyStatement(await getPipelinedDb()).execute({ keyHash, cartId, now: new Date().toISOString() });
+  return firstView(getCartByKeyStatement(await getPipelinedDb()).execute({ keyHash, cartId, now: new Date().toISOString() }));
+}
+
+async function firstView(rows: Promise<Row[]>): Promise<CartView | undefined> {
+  const [row] = await rows;
   return row && toView(row);
 }
 
