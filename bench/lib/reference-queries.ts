@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { newId } from "@/lib/ids";
@@ -64,14 +64,14 @@ const KEY_COLUMNS = (sql: Tx) => sql`
  * store, as the app does with that store (lib/http/rate-limit-postgres.ts consumeCte).
  */
 export async function authenticate(sql: Sql, key: string, countRequest: boolean): Promise<KeyRow | undefined> {
-  const hash = createHash("sha256").update(key).digest("hex");
+  const keyHash = hash("sha256", key, "hex");
   const now = new Date();
   const expire = new Date(now.getTime() + 60_000);
   const [row] = countRequest
     ? await sql<(KeyRow & Record<string, unknown>)[]>`
       with counted as (
         insert into rate_limits (key, points, expire)
-        select ${"api"} || ':' || api_keys.id, 1, ${expire}::timestamptz from api_keys where api_keys.key_hash = ${hash} and api_keys.revoked_at is null
+        select ${"api"} || ':' || api_keys.id, 1, ${expire}::timestamptz from api_keys where api_keys.key_hash = ${keyHash} and api_keys.revoked_at is null
         on conflict (key) do update set
           points = case when rate_limits.expire <= ${now}::timestamptz then excluded.points else rate_limits.points + excluded.points end,
           expire = case when rate_limits.expire <= ${now}::timestamptz then excluded.expire else rate_limits.expire end
@@ -79,10 +79,10 @@ export async function authenticate(sql: Sql, key: string, countRequest: boolean)
       )
       select ${KEY_COLUMNS(sql)}, counted.points, counted.expire
       from api_keys inner join businesses on businesses.id = api_keys.business_id left join counted on true
-      where api_keys.key_hash = ${hash} and api_keys.revoked_at is null limit ${1}`
+      where api_keys.key_hash = ${keyHash} and api_keys.revoked_at is null limit ${1}`
     : await sql<(KeyRow & Record<string, unknown>)[]>`
       select ${KEY_COLUMNS(sql)} from api_keys inner join businesses on businesses.id = api_keys.business_id
-      where api_keys.key_hash = ${hash} and api_keys.revoked_at is null limit ${1}`;
+      where api_keys.key_hash = ${keyHash} and api_keys.revoked_at is null limit ${1}`;
   return row;
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb, getPipelinedDb, type Db } from "@/db/client";
 import { preparedPerDb } from "@/db/prepared";
@@ -6,6 +5,7 @@ import { apiKeys, businesses } from "@/db/schema";
 import { newId, newSecret } from "@/lib/ids";
 import { ApiError } from "@/lib/http/errors";
 import { consumeCte } from "@/lib/http/rate-limit-postgres";
+import { sha256Hex } from "@/lib/sha256";
 
 export type Business = typeof businesses.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
@@ -14,7 +14,7 @@ const KEY_PREFIX = "cbk_";
 const LAST_USED_PRECISION_MS = 60_000;
 
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return sha256Hex(key);
 }
 
 /** Creates a key and returns it in full: the only time it is ever shown. */

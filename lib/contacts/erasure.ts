@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import {
@@ -17,6 +16,7 @@ import {
   webhookDeliveries,
 } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { sha256Hex } from "@/lib/sha256";
 
 /** What one erasure removed (rows deleted) and anonymised (rows kept with the person taken out). */
 export type ErasureCounts = {
@@ -34,11 +34,10 @@ export type ErasureCounts = {
   checkoutSessionsAnonymised: number;
 };
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** What an erased person's email becomes on the orders kept for the books: stable, never deliverable. */
 export function erasedEmail(email: string): string {
-  return `erased+${sha256(email).slice(0, 12)}@erased.invalid`;
+  return `erased+${sha256Hex(email).slice(0, 12)}@erased.invalid`;
 }
 
 /**
@@ -134,7 +133,7 @@ export async function eraseContact(businessId: string, email: string, by: "api" 
       ...orderCounts,
       checkoutSessionsAnonymised: checkoutsAnonymised,
     };
-    await tx.insert(erasures).values({ id: newId("erasure"), businessId, emailHash: sha256(address), by, counts, createdAt: now });
+    await tx.insert(erasures).values({ id: newId("erasure"), businessId, emailHash: sha256Hex(address), by, counts, createdAt: now });
     return counts;
   });
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, gt, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { accounts, invitations, memberships, users, type Role } from "@/db/schema";
@@ -6,9 +6,10 @@ import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "@/lib/auth/pa
 import { env } from "@/lib/env";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { newId, newSecret } from "@/lib/ids";
+import { sha256Hex } from "@/lib/sha256";
 
 const INVITATION_DAYS = 7;
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const hashToken = sha256Hex;
 
 /** A staff account with an email/password login (Better Auth's credential account). */
 export async function createStaffUser(db: Db, input: { email: string; name: string; password: string }): Promise<string> {

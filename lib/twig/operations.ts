@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { orderOperations, orders } from "@/db/schema";
@@ -8,6 +7,7 @@ import { newId } from "@/lib/ids";
 import { toDecimalString } from "@/lib/money";
 import { getOrder } from "@/lib/orders/queries";
 import { expireOpenSessions } from "@/lib/payments/checkout";
+import { sha256Hex } from "@/lib/sha256";
 import { toTwigOrder, twigStatus } from "./format";
 import { captureAuthorization, refundCapture, voidAuthorization } from "./provider";
 import { authorizationOf, lockTwigOrder, moveTwigOrder, type Order } from "./service";
@@ -169,9 +169,7 @@ function plan(kind: OperationKind, order: Order, amount: bigint, message: string
 
 /** What makes two requests "the same": the operation, the order and the money, not the message or the clock. */
 function requestHash(kind: OperationKind, req: OperationRequest): string {
-  return createHash("sha256")
-    .update(JSON.stringify([kind, req.orderId, req.amountMinor?.toString() ?? null, req.currency ?? null]))
-    .digest("hex");
+  return sha256Hex(JSON.stringify([kind, req.orderId, req.amountMinor?.toString() ?? null, req.currency ?? null]));
 }
 
 async function replay(tx: Db, businessId: string, key: string | null, hash: string): Promise<OperationAnswer | undefined> {

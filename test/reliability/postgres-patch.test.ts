@@ -13,6 +13,8 @@ describe("postgres.js patch (patches/postgres+3.4.9.patch, applied by npm instal
     for (const file of ["src/connection.js", "cjs/src/connection.js"]) {
       // Missing: `npm install` ran with --ignore-scripts; run `npx patch-package`.
       expect(installed(file).match(/cartback: porsager\/postgres#1208/g)?.length, file).toBe(3);
+      expect(installed(file), file).toContain("q.signature = q.prepare && signature(types, string)");
+      expect(installed(file), file).toContain("if (fn || chunk.length >= 65536)");
     }
   });
 });
