@@ -9,6 +9,12 @@ describe("parseEnv", () => {
     expect(rateLimitStore(env)).toBe("memory");
   });
 
+  it("defaults the app URL to the port the server listens on; APP_URL wins", () => {
+    expect(parseEnv({ PORT: "3300" }).APP_URL).toBe("http://localhost:3300");
+    expect(parseEnv({ PORT: "3300", APP_URL: "https://shop.example.com" }).APP_URL).toBe("https://shop.example.com");
+    expect(parseEnv({ PORT: "not a port" }).APP_URL).toBe("http://localhost:3000");
+  });
+
   it("treats empty values as unset and trims the app URL", () => {
     const env = parseEnv({ DATABASE_URL: "", STRIPE_SECRET_KEY: " ", RATE_LIMIT_STORE: "", RATE_LIMIT_PER_MINUTE: "", APP_URL: "https://shop.example.com/" });
     expect(env.DATABASE_URL).toBeUndefined();
