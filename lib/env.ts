@@ -85,7 +85,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty variable (`FOO=` in a .env file) means unset, so its default applies.
   const set = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""));
   // Without APP_URL, links and the demo's banner point at this server: the port `next start` listens on.
-  if (!set.APP_URL && /^\d+$/.test(set.PORT?.trim() ?? "")) set.APP_URL = `http://localhost:${set.PORT!.trim()}`;
+  const port = set.PORT?.trim();
+  if (!set.APP_URL && port && /^\d+$/.test(port)) set.APP_URL = `http://localhost:${port}`;
   const result = schema.safeParse(set);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"} ${issue.message}`);

@@ -34,7 +34,6 @@ export type ErasureCounts = {
   checkoutSessionsAnonymised: number;
 };
 
-
 /** What an erased person's email becomes on the orders kept for the books: stable, never deliverable. */
 export function erasedEmail(email: string): string {
   return `erased+${sha256Hex(email).slice(0, 12)}@erased.invalid`;
