@@ -4,6 +4,8 @@ import { api, signIn, snap } from "./helpers";
 const chart = (page: import("@playwright/test").Page) => page.getByTestId("recovery-chart");
 
 test("staff find a cart, send a link; the customer pays and the open dashboard updates by itself", async ({ page, browser }) => {
+  // The longest journey here, with two browsers: 15 s on a quiet machine, once over the 60 s limit on a loaded one.
+  test.slow();
   await signIn(page, "owner");
   await expect(chart(page)).toBeVisible();
   const recoveredBefore = Number(await chart(page).getAttribute("data-recovered"));

@@ -33,9 +33,16 @@ const keyHeaders = (ctx: BenchContext) => ({ "x-api-key": ctx.dataset.busy.key }
 const healthy = (m: Measured) => m.failed === 0 && m.ok > 0;
 const failures = (m: Measured, who: string) => (m.failed ? [`${who}: ${m.failed} of ${m.requests + m.failed} requests failed (non-2xx or errors)`] : []);
 
-/** A short unmeasured run first, so JIT, pools and caches are warm for the measurement. */
+/**
+ * Seconds of the unmeasured run before a measurement, so JIT, pools and caches are warm: as long as
+ * the measurement. V8 compiles a route's code in tiers as it gets hot; a freshly started app took
+ * 10–15 s of Stripe events to reach its steady rate (bench/RESULTS.md), so a 2 s warm-up left the
+ * measurement partly cold.
+ */
+const warmSeconds = (duration: number) => duration;
+
 async function measure(spec: LoadSpec): Promise<Measured> {
-  await load({ ...spec, duration: Math.min(2, Math.max(1, spec.duration / 5)), amount: undefined });
+  await load({ ...spec, duration: warmSeconds(spec.duration), amount: undefined });
   return load(spec);
 }
 
@@ -48,9 +55,8 @@ async function measure(spec: LoadSpec): Promise<Measured> {
  */
 async function versusEmptyNext(ctx: BenchContext, spec: LoadSpec, rounds = 5): Promise<{ app: Measured; emptyNext: Measured; notes: string[] }> {
   const empty: LoadSpec = { url: `${ctx.appUrl}/api/bench/empty`, connections: spec.connections, duration: spec.duration };
-  const warm = Math.min(2, Math.max(1, spec.duration / 5));
-  await load({ ...spec, duration: warm });
-  await load({ ...empty, duration: warm });
+  await load({ ...spec, duration: warmSeconds(spec.duration) });
+  await load({ ...empty, duration: warmSeconds(spec.duration) });
   const pairs: { app: Measured; emptyNext: Measured }[] = [];
   for (let i = 0; i < rounds; i++) pairs.push({ app: await load(spec), emptyNext: await load(empty) });
   const share = (p: { app: Measured; emptyNext: Measured }) => p.app.rps / p.emptyNext.rps;
@@ -223,18 +229,23 @@ const stripeIngest: Scenario = {
       select id, total_minor, currency from carts where business_id = ${ctx.dataset.busy.businessId} and status = 'abandoned' order by random() limit 60000`;
     const carts = pool.map((r) => ({ id: r.id, businessId: ctx.dataset.busy.businessId, totalMinor: BigInt(r.total_minor), currency: r.currency }));
     const c = conns(ctx, 20);
-    const run = async (url: string, source: StripeEventSource) => {
+    const deliver =
+      (source: StripeEventSource): LoadSpec["setup"] =>
+      (req, context) => {
+        const d = source.delivery();
+        context.eventId = d.id;
+        return { ...req, method: "POST", body: d.body, headers: d.headers };
+      };
+    // Each server first takes an unmeasured warm-up of events for carts of its own, as in the other scenarios.
+    const run = async (url: string, warmSource: StripeEventSource, source: StripeEventSource) => {
+      await load({ url, connections: c, duration: warmSeconds(ctx.duration), method: "POST", setup: deliver(warmSource) });
       const answered = new Set<string>();
       const measured = await load({
         url,
         connections: c,
         duration: ctx.duration,
         method: "POST",
-        setup: (req, context) => {
-          const d = source.delivery();
-          context.eventId = d.id;
-          return { ...req, method: "POST", body: d.body, headers: d.headers };
-        },
+        setup: deliver(source),
         onResponse: (status, _body, context) => {
           if (status >= 200 && status < 300) answered.add(context.eventId as string);
         },
@@ -242,10 +253,11 @@ const stripeIngest: Scenario = {
       await new Promise((r) => setTimeout(r, 1000)); // requests still in flight when the run stopped
       return { measured, answered };
     };
-    const half = Math.floor(carts.length / 2);
-    const appSource = new StripeEventSource(carts.slice(0, half), ctx.stripeSecret, `${ctx.runId}a`);
-    const app = await run(`${ctx.appUrl}/api/webhooks/stripe`, appSource);
-    const bare = await run(`${ctx.refUrl}/webhooks/stripe`, new StripeEventSource(carts.slice(half), ctx.stripeSecret, `${ctx.runId}b`));
+    const quarter = Math.floor(carts.length / 4);
+    const part = (n: number, name: string) => new StripeEventSource(carts.slice(n * quarter, (n + 1) * quarter), ctx.stripeSecret, `${ctx.runId}${name}`);
+    const appSource = part(0, "a");
+    const app = await run(`${ctx.appUrl}/api/webhooks/stripe`, part(1, "aw"), appSource);
+    const bare = await run(`${ctx.refUrl}/webhooks/stripe`, part(3, "bw"), part(2, "b"));
     const check = await verifyOnce(ctx.sql, appSource, app.answered);
     const pass = healthy(app.measured) && app.measured.rps >= 400 && check.ok;
     const notes = [check.summary, ...failures(app.measured, "app"), ...failures(bare.measured, "bare")];
