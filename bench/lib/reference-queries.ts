@@ -1,9 +1,9 @@
-import { hash } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { newId } from "@/lib/ids";
 import { stripeCartPaymentSql, stripeOutcome } from "@/lib/payments/cart-payment";
 import type { PaymentOutcome } from "@/lib/payments/service";
+import { sha256Hex } from "@/lib/sha256";
 
 /**
  * The SQL the app issues for each benchmarked request (captured from Drizzle's log), written
@@ -64,7 +64,7 @@ const KEY_COLUMNS = (sql: Tx) => sql`
  * store, as the app does with that store (lib/http/rate-limit-postgres.ts consumeCte).
  */
 export async function authenticate(sql: Sql, key: string, countRequest: boolean): Promise<KeyRow | undefined> {
-  const keyHash = hash("sha256", key, "hex");
+  const keyHash = sha256Hex(key);
   const now = new Date();
   const expire = new Date(now.getTime() + 60_000);
   const [row] = countRequest
