@@ -135,7 +135,12 @@ describe("POST /api/dashboard/orders/:id/cancel for a Twig order", () => {
 
   const pushes = async (orderId: string) => {
     const db = await getDb();
-    const rows = await db.select({ payload: webhookDeliveries.payload }).from(webhookDeliveries).where(eq(webhookDeliveries.businessId, shop.id));
+    // In the order they were written: a table scan's order changes as rows are updated.
+    const rows = await db
+      .select({ payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.businessId, shop.id))
+      .orderBy(webhookDeliveries.createdAt, webhookDeliveries.id);
     return rows.map((r) => JSON.parse(r.payload)).filter((p) => p.orderId === orderId);
   };
 
