@@ -60,7 +60,7 @@ describe("postgres.js connection queues (patched queue.js)", () => {
 
   // The pool's "busy" queue while every connection is busy: each query shifts a connection and
   // pushes it back. Unpatched, that left a slot behind per query, so every later remove searched
-  // them all (13% of the main thread in a profile of GET /api/carts/:id after 10 s of load).
+  // them all (13% of GET /api/carts/:id's handler time, called without Next, in 10 s of load).
   it("does not grow when a connection is shifted and pushed back while another stays queued", async () => {
     const Queue = await loadQueue();
     Tracked.longest = 0;
