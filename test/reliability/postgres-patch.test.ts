@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@/reliability/lib/app";
 import { postgresBin, startPrivatePostgres, type PrivatePostgres } from "@/reliability/lib/postgres";
 
-const installed = (file: string) => readFileSync(path.join(import.meta.dirname, "..", "..", "node_modules", "postgres", file), "utf8");
+const installedPath = (file: string) => path.join(import.meta.dirname, "..", "..", "node_modules", "postgres", file);
+const installed = (file: string) => readFileSync(installedPath(file), "utf8");
 
 describe("postgres.js patch (patches/postgres+3.4.9.patch, applied by npm install)", () => {
   it("is applied to the ESM and CommonJS builds the app bundles", () => {
@@ -25,7 +26,7 @@ describe("postgres.js patch (patches/postgres+3.4.9.patch, applied by npm instal
 
 type Queue<T> = { readonly length: number; push(x: T): T; shift(): T | undefined; remove(x: T): T | null };
 const loadQueue = async () =>
-  (await import(pathToFileURL(path.join(import.meta.dirname, "..", "..", "node_modules", "postgres", "src", "queue.js")).href)).default as <T>(initial?: T[]) => Queue<T>;
+  (await import(pathToFileURL(installedPath("src/queue.js")).href)).default as <T>(initial?: T[]) => Queue<T>;
 
 /** An array that remembers the longest it has been: `Queue` copies its initial array with `slice`, which keeps the class. */
 class Tracked<T> extends Array<T> {
