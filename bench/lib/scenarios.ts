@@ -4,6 +4,7 @@ import { firstLoadJs } from "./first-load";
 import { load, pick, type LoadSpec, type Measured } from "./load";
 import { startReceiver } from "./receiver";
 import type { Row } from "./report";
+import { summarizeRounds, type Round } from "./rounds";
 import { StripeEventSource } from "./stripe-events";
 
 /** What every scenario needs: both servers, the database, the dataset and the run's settings. */
@@ -50,23 +51,16 @@ async function measure(spec: LoadSpec): Promise<Measured> {
  * The app and the empty Next handler in alternating rounds. This VM's speed swings by a fifth
  * from one minute to the next, and a single round's ratio by ten points or more; two runs seconds
  * apart give a steadier ratio than two runs minutes apart, and the median of five rounds a steadier
- * one than of three. The round with the median ratio is reported; the notes list every round's,
+ * one than of three. summarizeRounds says which figures are reported; the notes list every round's,
  * with both p99s (the empty handler's own tail shows what the VM adds to the app's).
  */
 async function versusEmptyNext(ctx: BenchContext, spec: LoadSpec, rounds = 5): Promise<{ app: Measured; emptyNext: Measured; notes: string[] }> {
   const empty: LoadSpec = { url: `${ctx.appUrl}/api/bench/empty`, connections: spec.connections, duration: spec.duration };
   await load({ ...spec, duration: warmSeconds(spec.duration) });
   await load({ ...empty, duration: warmSeconds(spec.duration) });
-  const pairs: { app: Measured; emptyNext: Measured }[] = [];
+  const pairs: Round[] = [];
   for (let i = 0; i < rounds; i++) pairs.push({ app: await load(spec), emptyNext: await load(empty) });
-  const share = (p: { app: Measured; emptyNext: Measured }) => p.app.rps / p.emptyNext.rps;
-  const median = [...pairs].sort((a, b) => share(a) - share(b))[Math.floor(rounds / 2)]!;
-  const shares = pairs.map((p) => `${Math.round(share(p) * 100)}%`).join(", ");
-  const tails = pairs.map((p) => `${Math.round(p.app.p99)}/${Math.round(p.emptyNext.p99)}`).join(", ");
-  return {
-    ...median,
-    notes: [`app ÷ empty Next in ${rounds} alternating rounds: ${shares} (the median round is reported); p99 app/empty Next: ${tails} ms`],
-  };
+  return summarizeRounds(pairs);
 }
 
 async function sampleCartIds(ctx: BenchContext, count: number): Promise<string[]> {
