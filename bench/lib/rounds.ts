@@ -4,10 +4,12 @@ export type Round = { app: Measured; emptyNext: Measured };
 
 const share = (r: Round) => r.app.rps / r.emptyNext.rps;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/** The middle element by `key` (the upper middle of an even count). */
+function middleBy<T>(list: readonly T[], key: (item: T) => number): T {
+  return [...list].sort((a, b) => key(a) - key(b))[Math.floor(list.length / 2)]!;
 }
+
+const median = (values: number[]) => middleBy(values, (v) => v);
 
 /**
  * The figures reported for alternating rounds of the app and the empty handler. Throughput comes
@@ -18,7 +20,7 @@ function median(values: number[]): number {
  */
 export function summarizeRounds(rounds: Round[]): Round & { notes: string[] } {
   if (rounds.length === 0) throw new Error("no rounds to summarize");
-  const middle = [...rounds].sort((a, b) => share(a) - share(b))[Math.floor(rounds.length / 2)]!;
+  const middle = middleBy(rounds, share);
   const latencies = (pick: (r: Round) => Measured) => ({
     p50: median(rounds.map((r) => pick(r).p50)),
     p99: median(rounds.map((r) => pick(r).p99)),
